@@ -1,0 +1,147 @@
+"""A resident's household profile and their consent records.
+
+We collect the minimum the programs need. Never a resident registration number (주민등록번호): PIPA
+art. 24-2 forbids processing it without a statutory basis, and eligibility only needs the birth date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import District, Neighbourhood
+
+mobile_number_validator = RegexValidator(
+    r"^01[016789]-?\d{3,4}-?\d{4}$",
+    _("Enter a mobile number such as 010-1234-5678. / 010-1234-5678 형식으로 입력하세요."),
+)
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    NO_ANSWER = "no_answer", _("Prefer not to say")
+
+
+class HousingTenure(models.TextChoices):
+    OWNED = "owned", _("Owner-occupied (자가)")
+    JEONSE = "jeonse", _("Jeonse deposit lease (전세)")
+    MONTHLY_RENT = "monthly_rent", _("Monthly rent (월세)")
+    PUBLIC_RENTAL = "public_rental", _("Public rental housing (공공임대)")
+    OTHER = "other", _("Other (기타)")
+
+
+class Employment(models.TextChoices):
+    EMPLOYED = "employed", _("Employed")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    JOB_SEEKING = "job_seeking", _("Looking for work")
+    STUDENT = "student", _("Student")
+    RETIRED = "retired", _("Retired")
+    OTHER = "other", _("Other")
+
+
+class IncomeSupport(models.TextChoices):
+    NONE = "none", _("None")
+    BASIC_LIVELIHOOD = "basic_livelihood", _("Basic livelihood recipient (기초생활수급자)")
+    NEAR_POVERTY = "near_poverty", _("Near-poverty group (차상위계층)")
+
+
+class Household(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="household", verbose_name=_("account")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    birth_date = models.DateField(_("date of birth"))
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    phone = models.CharField(_("mobile number"), max_length=13, blank=True, validators=[mobile_number_validator])
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="households", verbose_name=_("district"))
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("neighbourhood (haengjeong-dong)"),
+    )
+    address_detail = models.CharField(_("street address"), max_length=200, blank=True)
+    housing_tenure = models.CharField(_("housing tenure"), max_length=20, choices=HousingTenure.choices)
+    household_size = models.PositiveSmallIntegerField(
+        _("household size"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    monthly_income = models.PositiveIntegerField(
+        _("monthly income (KRW)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1_000_000_000)],
+        help_text=_("Before tax, in won. Leave empty if you prefer not to say."),
+    )
+    employment = models.CharField(_("employment"), max_length=20, choices=Employment.choices, blank=True)
+    income_support = models.CharField(
+        _("public assistance status"), max_length=20, choices=IncomeSupport.choices, blank=True
+    )
+    # Optional circumstances some programs require. None = not answered (eligibility then asks for more
+    # information rather than guessing). Kept only with the separate consent for sensitive data.
+    crime_victim = models.BooleanField(_("victim of a crime"), null=True, blank=True)
+    single_parent = models.BooleanField(_("single-parent household"), null=True, blank=True)
+    disability = models.BooleanField(_("registered disability"), null=True, blank=True)
+
+    notify_by_email = models.BooleanField(_("notify me by email"), default=True)
+    notify_by_sms = models.BooleanField(_("notify me by text message"), default=False)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    anonymized_at = models.DateTimeField(_("anonymized"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        indexes = [models.Index(fields=["district", "neighbourhood"], name="household_area_idx")]
+
+    def __str__(self) -> str:
+        return self.name or _("(anonymized household)")
+
+    def age_on(self, day: date) -> int:
+        """만 나이 (international age) on a given day, as Korean law counts it since June 2023."""
+        had_birthday = (day.month, day.day) >= (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - (0 if had_birthday else 1)
+
+
+class Consent(models.Model):
+    """One consent given by a resident; withdrawing sets `withdrawn_at`, the row itself stays as proof."""
+
+    class Purpose(models.TextChoices):
+        PROFILE = "profile", _("Collection and use of my profile to find and apply for programs (required)")
+        SENSITIVE = "sensitive", _("Use of my optional circumstances (disability, crime victim, single parent)")
+        NOTIFICATIONS = "notifications", _("Notices about new programs by email or text message")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consents", verbose_name=_("account")
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    version = models.CharField(_("notice version"), max_length=20)
+    given_at = models.DateTimeField(_("given"))
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            # At most one live consent per purpose; history rows are the withdrawn ones.
+            models.UniqueConstraint(
+                fields=["user", "purpose"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_one_active_per_purpose",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} v{self.version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

@@ -1,0 +1,56 @@
+"""One error shape for the whole API.
+
+    {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"birth_date": ["…"]}}}
+
+Messages follow the request's language (Accept-Language or the language cookie): Korean by default.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a real server error: let Django log it and answer 500
+    detail = response.data
+    fields: dict[str, Any] = {}
+    if isinstance(exc, exceptions.ValidationError):
+        code = "invalid"
+        message = _("Some of the values you sent are not valid. Check the fields listed.")
+        if isinstance(detail, dict):
+            fields = {name: _flatten(errors) for name, errors in detail.items()}
+            non_field = fields.pop("non_field_errors", None)
+            if non_field:
+                message = " ".join(non_field)
+        elif isinstance(detail, list):
+            message = " ".join(_flatten(detail))
+    else:
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+        code = codes if isinstance(codes, str) else "error"
+        message = str(detail.get("detail", "")) if isinstance(detail, dict) else str(detail)
+    body = {"error": {"status": response.status_code, "code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    response.data = body
+    return response
+
+
+def _flatten(errors: Any) -> list[str]:
+    if isinstance(errors, dict):
+        return [f"{key}: {msg}" for key, value in errors.items() for msg in _flatten(value)]
+    if isinstance(errors, list):
+        return [msg for item in errors for msg in _flatten(item)]
+    return [str(errors)]
+
+
+def bad_request(message: str) -> Response:
+    return Response(
+        {"error": {"status": 400, "code": "invalid", "message": message}}, status=status.HTTP_400_BAD_REQUEST
+    )

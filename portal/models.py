@@ -1,0 +1,179 @@
+"""Cross-cutting core: users and roles, cities, districts (시·군·구) and neighbourhoods (행정동), audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .i18n import localized
+
+
+class City(models.Model):
+    """A metropolitan city or province (광역자치단체), e.g. 서울특별시."""
+
+    code = models.CharField(_("administrative code"), max_length=2, unique=True)  # 행정표준코드 prefix
+    name = models.CharField(_("name"), max_length=40)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
+    def __str__(self) -> str:
+        return localized(self, "name")
+
+
+class District(models.Model):
+    """A 자치구/시/군 (basic local government). Staff belong to one; programs may be owned by one."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="districts", verbose_name=_("city"))
+    code = models.CharField(_("administrative code"), max_length=5, unique=True)  # e.g. 11620 관악구
+    name = models.CharField(_("name"), max_length=40)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.city} {self}"
+
+
+class Neighbourhood(models.Model):
+    """A 행정동 (administrative neighbourhood) of a district."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="neighbourhoods", verbose_name=_("district")
+    )
+    code = models.CharField(_("administrative code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["district_id", "name"]
+        verbose_name = _("neighbourhood (haengjeong-dong)")
+        verbose_name_plural = _("neighbourhoods (haengjeong-dong)")
+
+    def __str__(self) -> str:
+        return localized(self, "name")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True, role=User.Role.CITY_ADMIN)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractUser):
+    """Everyone who logs in. Residents sign up with an email address; staff are created by a city admin."""
+
+    class Role(models.TextChoices):
+        RESIDENT = "resident", _("Resident")
+        CASEWORKER = "caseworker", _("District caseworker")
+        PROGRAM_MANAGER = "program_manager", _("Program manager")
+        DISTRICT_MANAGER = "district_manager", _("District manager")
+        CITY_ADMIN = "city_admin", _("City administrator")
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.RESIDENT)
+    # Staff are scoped to one district; a city admin (no district) sees every district.
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("district"),
+        help_text=_("Staff see only this district's residents and requests."),
+    )
+    department = models.CharField(_("department"), max_length=60, blank=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    def get_full_name(self) -> str:
+        return str(self)
+
+    def get_short_name(self) -> str:
+        return str(self)
+
+    @property
+    def is_resident(self) -> bool:
+        return self.role == self.Role.RESIDENT
+
+    @property
+    def sees_all_districts(self) -> bool:
+        return self.is_superuser or self.role == self.Role.CITY_ADMIN
+
+
+class AuditEvent(models.Model):
+    """An append-only record of a state change or of a view/export of personal data (PIPA: kept ≥ 2 years).
+
+    `action` is a dotted name such as ``households.profile.updated`` or ``households.data.exported``.
+    """
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=60, blank=True)
+    target_id = models.CharField(_("target id"), max_length=40, blank=True)
+    # Whose personal data was touched, kept as a plain id so the entry survives the account's deletion.
+    subject_user_id = models.BigIntegerField(_("data subject (user id)"), null=True, blank=True, db_index=True)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("district")
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

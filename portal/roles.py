@@ -1,0 +1,78 @@
+"""Staff roles as Django permission groups, kept in sync after every migrate.
+
+The role on the user decides *which rows* they see (portal.scoping); the group decides *what they may
+do* in the admin. Later issues extend ROLE_PERMISSIONS as their models arrive.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from .models import District, User
+
+Role = User.Role
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CASEWORKER: [
+        "households.view_household",
+        "programs.view_program",
+        "programs.view_medianincome",
+    ],
+    Role.PROGRAM_MANAGER: [
+        "programs.view_program",
+        "programs.add_program",
+        "programs.change_program",
+        "programs.view_policyofficial",
+        "programs.add_policyofficial",
+        "programs.change_policyofficial",
+        "programs.delete_policyofficial",
+        "programs.view_policymilestone",
+        "programs.add_policymilestone",
+        "programs.change_policymilestone",
+        "programs.delete_policymilestone",
+        "programs.view_criteriongroup",
+        "programs.add_criteriongroup",
+        "programs.change_criteriongroup",
+        "programs.delete_criteriongroup",
+        "programs.view_criterion",
+        "programs.add_criterion",
+        "programs.change_criterion",
+        "programs.delete_criterion",
+        "programs.view_medianincome",
+    ],
+    Role.DISTRICT_MANAGER: [
+        "households.view_household",
+        "programs.view_program",
+        "programs.view_medianincome",
+        "portal.view_auditevent",
+    ],
+}
+STAFF_ROLES = {Role.CASEWORKER, Role.PROGRAM_MANAGER, Role.DISTRICT_MANAGER, Role.CITY_ADMIN}
+
+
+def ensure_role_groups(**_kwargs) -> None:
+    """Create or update one group per staff role with exactly its permissions (idempotent)."""
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+@transaction.atomic
+def user_set_role(*, user: User, role: str, district: District | None) -> User:
+    """Give `user` a role: staff flags, district and permission group follow from it."""
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}")
+    if role in {Role.CASEWORKER, Role.PROGRAM_MANAGER, Role.DISTRICT_MANAGER} and district is None:
+        raise ValueError("district staff need a district")
+    user.role = role
+    user.district = district if role != Role.RESIDENT else None
+    user.is_staff = role in STAFF_ROLES
+    user.is_superuser = role == Role.CITY_ADMIN
+    user.save(update_fields=["role", "district", "is_staff", "is_superuser"])
+    user.groups.set(Group.objects.filter(name=role))
+    return user

@@ -17,7 +17,7 @@ from portal.models import District, Neighbourhood
 
 mobile_number_validator = RegexValidator(
     r"^01[016789]-?\d{3,4}-?\d{4}$",
-    _("Enter a mobile number such as 010-1234-5678. / 010-1234-5678 형식으로 입력하세요."),
+    _("Enter a mobile number such as 010-1234-5678."),
 )
 
 

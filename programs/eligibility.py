@@ -182,13 +182,13 @@ def _evaluate_rule(rule: Rule, ctx: _Context) -> bool | None:
         return None
     try:
         passed = _compare(rule.operator, actual, expected)
+        comparison = _describe(rule, label, actual, expected, reference, ctx)
     except (TypeError, ValueError):
         # A rule written with the wrong kind of value (the admin form prevents it, imported data may
         # not): never decide on it, leave it to a caseworker.
         comparison = _("%(field)s: this rule cannot be checked automatically") % {"field": label}
         ctx.lines.append(Line(rule.id, None, rule_text, comparison))
         return None
-    comparison = _describe(rule, label, actual, expected, reference, ctx)
     ctx.lines.append(Line(rule.id, passed, rule_text, comparison))
     return passed
 
@@ -196,11 +196,19 @@ def _evaluate_rule(rule: Rule, ctx: _Context) -> bool | None:
 def _median_reference(rule: Rule, ctx: _Context) -> tuple[int | None, str]:
     year = rule.parameter_year or ctx.on.year
     size = rule.parameter_household_size or ctx.profile.get(Field.HOUSEHOLD_SIZE)
-    if size is None:
+    if size is None or size == "":
         return None, _("Household size is needed to compare with the standard median income")
-    base = ctx.medians.get((year, int(size)))
-    if base is None:
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        label = FIELD_LABELS[Field.HOUSEHOLD_SIZE]
+        return None, _("%(field)s: this rule cannot be checked automatically") % {"field": label}
+    if not any(key[0] == year for key in ctx.medians):
         return None, _("The standard median income for %(year)s is not published yet") % {"year": year}
+    base = ctx.medians.get((year, size))
+    if base is None:
+        return None, _("There is no %(year)s standard median income figure for %(size)s person(s)") % {
+            "year": year,
+            "size": size,
+        }
     percent = rule.parameter_percent or 100
     # Round half up to the won, as the ministry's own tables do when they publish 50%/150% figures.
     amount = (base * percent + 50) // 100
@@ -229,10 +237,11 @@ def _compare(operator: str, actual: Any, expected: Any) -> bool:
         case Operator.BETWEEN:
             low, high = expected
             return low <= actual <= high
-        case Operator.IN:
-            return actual in expected
-        case Operator.NOT_IN:
-            return actual not in expected
+        case Operator.IN | Operator.NOT_IN:
+            if not isinstance(expected, list | tuple):
+                # "116" in "11620" is True for strings: a list is required, never a substring test.
+                raise TypeError("in/not_in need a list")
+            return (actual in expected) == (operator == Operator.IN)
         case Operator.IS_TRUE:
             return actual is True
         case Operator.IS_FALSE:

@@ -157,7 +157,9 @@ class Program(models.Model):
 
     @property
     def owner_name(self) -> str:
-        return self.district.full_name if self.district_id else str(self.city)
+        # The program's own city is the district's city: reading it from `self.city` keeps list pages
+        # from loading each district's city row (N+1).
+        return f"{self.city} {self.district}" if self.district_id else str(self.city)
 
     def is_open_on(self, day) -> bool:
         return (

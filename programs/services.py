@@ -10,29 +10,33 @@ from django.db import transaction
 from portal.audit import audit_log
 from portal.models import User
 
-from .models import Criterion, CriterionGroup, Logic, Program
+from .eligibility import Group
+from .models import CriterionGroup, Logic, Program
+from .selectors import rule_trees
+
+
+def _canonical(group: Group) -> list:
+    """The decision-relevant content of a rule tree, in evaluation order: no ids, no wording."""
+    rules = [
+        [
+            r.field,
+            r.operator,
+            r.value,
+            r.parameter,
+            r.parameter_percent,
+            r.parameter_year,
+            r.parameter_household_size,
+        ]
+        for r in group.rules
+    ]
+    return [group.logic, rules, [_canonical(child) for child in group.groups]]
 
 
 def _rules_fingerprint(program: Program) -> str:
-    """A digest of everything that decides an outcome; wording-only edits do not change it."""
-    groups = list(
-        CriterionGroup.objects.filter(program=program).values_list("id", "parent_id", "logic").order_by("id")
-    )
-    criteria = list(
-        Criterion.objects.filter(group__program=program)
-        .order_by("id")
-        .values_list(
-            "group_id",
-            "field",
-            "operator",
-            "value",
-            "parameter",
-            "parameter_percent",
-            "parameter_year",
-            "parameter_household_size",
-        )
-    )
-    payload = json.dumps([groups, criteria], sort_keys=True, default=str)
+    """A digest of everything that decides an outcome. Rewording an explanation, or deleting and
+    re-creating identical rules, does not change it; changing a value, operator or grouping does."""
+    tree = rule_trees([program.pk]).get(program.pk)
+    payload = json.dumps(_canonical(tree) if tree else None, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

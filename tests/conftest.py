@@ -23,3 +23,63 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(settings):
+    """Tests run tasks in-process even when CI's environment points Celery at Redis; the worker
+    integration tests start their own worker and say so."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def resident(db):
+    from tests.factories import HouseholdFactory
+
+    return HouseholdFactory().user
+
+
+@pytest.fixture
+def resident_client(client, resident):
+    client.force_login(resident)
+    return client
+
+
+def _staff(role: str, district_code: str | None, email: str):
+    from portal.roles import user_set_role
+    from tests.factories import UserFactory, district
+
+    user = UserFactory(email=email)
+    return user_set_role(user=user, role=role, district=district(district_code) if district_code else None)
+
+
+@pytest.fixture
+def caseworker_a(db):
+    """A caseworker of district A (관악구)."""
+    return _staff("caseworker", "11620", "caseworker.a@example.kr")
+
+
+@pytest.fixture
+def caseworker_b(db):
+    """A caseworker of district B (서울 중구)."""
+    return _staff("caseworker", "11140", "caseworker.b@example.kr")
+
+
+@pytest.fixture
+def program_manager_a(db):
+    return _staff("program_manager", "11620", "programs.a@example.kr")
+
+
+@pytest.fixture
+def manager_a(db):
+    return _staff("district_manager", "11620", "manager.a@example.kr")
+
+
+@pytest.fixture
+def city_admin(db):
+    return _staff("city_admin", None, "admin@example.kr")

@@ -1,0 +1,139 @@
+"""`make bench`: city-scale benchmarks of the catalog, the programs API and eligibility.
+
+    python -m bench [--households 100000] [--programs 500] [--requests 200]
+
+Runs against DATABASE_URL (Postgres for real figures; it prints which engine it used) but in a
+separate database — `<name>_bench` on Postgres, var/bench.sqlite3 on SQLite — so the city-scale data
+never lands in the development database. The data set is generated on demand and kept for the next run.
+Requests go through Django's test client in-process: the figures are the application's own time
+(routing, ORM, templates), without a network or a WSGI server in front.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def configure_environment() -> str:
+    """Point Django at the bench database and production-like settings, before django.setup()."""
+    import environ
+
+    sys.path.insert(0, str(ROOT))
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        parsed = environ.Env.db_url_config(url)
+        bench_name = f"{parsed['NAME']}_bench"
+        _ensure_postgres_database(parsed, bench_name)
+        base, _slash, _name = url.partition("?")[0].rpartition("/")
+        os.environ["DATABASE_URL"] = f"{base}/{bench_name}"
+    else:
+        (ROOT / "var").mkdir(exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
+    os.environ["STATIC_MANIFEST"] = "false"
+    os.environ["API_THROTTLE_ANON"] = "1000000/min"
+    os.environ["API_THROTTLE_USER"] = "1000000/min"
+    os.environ["AXES_ENABLED"] = "false"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    return os.environ["DATABASE_URL"]
+
+
+def _ensure_postgres_database(parsed: dict, name: str) -> None:
+    import psycopg
+
+    conninfo = {
+        "host": parsed.get("HOST") or "127.0.0.1",
+        "port": parsed.get("PORT") or 5432,
+        "user": parsed.get("USER") or "postgres",
+        "dbname": "postgres",
+    }
+    if parsed.get("PASSWORD"):
+        conninfo["password"] = parsed["PASSWORD"]
+    with psycopg.connect(**conninfo, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def measure(label: str, call, *, repeat: int, target: str) -> dict:
+    """Run `call` `repeat` times (after a warm-up) and report p50/p95 and SQL queries per call."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(min(10, repeat)):
+        call()
+    timings = []
+    queries = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            call()
+            timings.append((time.perf_counter() - started) * 1000)
+        queries.append(len(captured))
+    timings.sort()
+    return {
+        "label": label,
+        "p50": statistics.median(timings),
+        "p95": timings[max(0, int(round(0.95 * len(timings))) - 1)],
+        "queries": max(queries),
+        "target": target,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--programs", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=200, help="measured calls per row")
+    args = parser.parse_args()
+
+    database_url = configure_environment()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    from bench.dataset import ensure_dataset
+
+    started = time.perf_counter()
+    created = ensure_dataset(households=args.households, programs=args.programs)
+    setup_seconds = time.perf_counter() - started
+
+    from bench.scenarios import scenarios
+
+    rows = [measure(label, call, repeat=args.requests, target=target) for label, call, target in scenarios()]
+
+    engine = connection.vendor
+    safe_url = database_url.split("@")[-1] if "@" in database_url else database_url
+    print()
+    print(f"Hana benchmarks — engine: {engine} ({safe_url})")
+    print(
+        f"data set: {args.households:,} households, {args.programs:,} programs "
+        f"({'generated' if created else 'reused'} in {setup_seconds:.1f} s); {args.requests} measured calls per row"
+    )
+    print()
+    header = f"| {'scenario':<46} | {'p50 ms':>7} | {'p95 ms':>7} | {'SQL/req':>7} | {'target':<26} |"
+    print(header)
+    print("|" + "-" * 48 + "|" + "-" * 9 + "|" + "-" * 9 + "|" + "-" * 9 + "|" + "-" * 28 + "|")
+    for row in rows:
+        print(
+            f"| {row['label']:<46} | {row['p50']:>7.1f} | {row['p95']:>7.1f} | {row['queries']:>7} | "
+            f"{row['target']:<26} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,88 @@
+"""Caseworkers look up their own district's households: masked in lists, logged when opened in full."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.audit import audit_log
+from portal.masking import mask_name, mask_phone
+from portal.scoping import households_visible_to
+
+from .models import Consent, Household
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    fk_name = "user"
+    extra = 0
+    can_delete = False
+    readonly_fields = ("purpose", "version", "given_at", "withdrawn_at")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AgeBandFilter(admin.SimpleListFilter):
+    title = _("life stage")
+    parameter_name = "life_stage"
+    BANDS = {"youth": (19, 39), "middle_aged": (40, 64), "seniors": (65, 150)}
+
+    def lookups(self, request, model_admin):
+        return [("youth", _("Youth (19–39)")), ("middle_aged", _("Middle age (40–64)")), ("seniors", _("Seniors (65+)"))]
+
+    def queryset(self, request, queryset):
+        band = self.BANDS.get(self.value() or "")
+        if band is None:
+            return queryset
+        today = timezone.localdate()
+        low, high = band
+        # Born after (today - (high+1) years) and on or before (today - low years).
+        oldest = today.replace(year=today.year - high - 1)
+        youngest = today.replace(year=today.year - low)
+        return queryset.filter(birth_date__gt=oldest, birth_date__lte=youngest)
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ("masked_name", "masked_phone", "district", "neighbourhood", "housing_tenure", "updated_at")
+    list_filter = (AgeBandFilter, "housing_tenure", "gender", "district")
+    list_select_related = ("district", "neighbourhood")
+    search_fields = ("name", "phone")
+    show_full_result_count = False  # no COUNT(*) over the whole table on every page load
+    readonly_fields = ("user", "created_at", "updated_at", "anonymized_at")
+
+    def get_queryset(self, request: HttpRequest):
+        return households_visible_to(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request) -> bool:
+        return False  # residents create their own profile; staff never do it for them
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # deletion is the resident's anonymizing account deletion, not a row delete
+
+    @admin.display(description=_("name"), ordering="name")
+    def masked_name(self, obj: Household) -> str:
+        return mask_name(obj.name) or "—"
+
+    @admin.display(description=_("mobile number"))
+    def masked_phone(self, obj: Household) -> str:
+        return mask_phone(obj.phone) or "—"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # Only a record the user could open is logged (another district's id answers 404 upstream).
+        if response.status_code == 200 and request.method == "GET":
+            household = self.get_queryset(request).filter(pk=object_id).first()
+            if household is not None:
+                audit_log(
+                    actor=request.user,
+                    action="households.household.viewed",
+                    target=household,
+                    subject_user_id=household.user_id,
+                    district=household.district,
+                    request=request,
+                )
+        return response

@@ -1,0 +1,130 @@
+"""Resident account pages: sign-up, household profile, consents, data download and account deletion."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import HouseholdForm, PasswordConfirmForm, SignupForm
+from .models import Consent, Household
+from .services import (
+    ConsentRequired,
+    account_data_export,
+    account_delete,
+    active_consents,
+    consent_give,
+    consent_withdraw,
+    household_save,
+)
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("households:profile")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        # The signup form already checked the password; log in with the plain model backend.
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your account is ready. Now tell us about your household."))
+        return redirect("households:profile_edit")
+    return render(request, "households/signup.html", {"form": form})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    household = (
+        Household.objects.select_related("district__city", "neighbourhood").filter(user=request.user).first()
+    )
+    if household is None:
+        return redirect("households:profile_edit")
+    return render(
+        request,
+        "households/profile.html",
+        {"household": household, "consents": Consent.objects.filter(user=request.user)},
+    )
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    household = Household.objects.filter(user=request.user).first()
+    given = active_consents(user=request.user)
+    form = HouseholdForm(request.POST or None, instance=household, given_consents=given)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household_save(
+                user=request.user, data=form.cleaned_data, consents=form.ticked_consents(), request=request
+            )
+        except ConsentRequired:
+            form.add_error("consent_profile", _("We can keep your profile only with this consent."))
+        else:
+            messages.success(request, _("Your household profile is saved."))
+            return redirect("households:profile")
+    return render(
+        request, "households/profile_form.html", {"form": form, "creating": household is None}
+    )
+
+
+@login_required
+def consents(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        purpose = request.POST.get("purpose", "")
+        action = request.POST.get("action", "")
+        if purpose not in Consent.Purpose.values or purpose == Consent.Purpose.PROFILE or action not in {
+            "give",
+            "withdraw",
+        }:
+            messages.error(request, _("That consent cannot be changed here."))
+        elif action == "give":
+            consent_give(user=request.user, purpose=purpose, request=request)
+            messages.success(request, _("Thank you: your consent is recorded."))
+        else:
+            consent_withdraw(user=request.user, purpose=purpose, request=request)
+            messages.success(request, _("Your consent is withdrawn."))
+        return redirect("households:consents")
+    rows = Consent.objects.filter(user=request.user).order_by("purpose", "-given_at")
+    active = {c.purpose for c in rows if c.withdrawn_at is None}
+    purposes = [
+        {"value": value, "label": label, "active": value in active, "required": value == Consent.Purpose.PROFILE}
+        for value, label in Consent.Purpose.choices
+    ]
+    return render(request, "households/consents.html", {"purposes": purposes, "history": rows})
+
+
+@login_required
+def data_export(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "households/data_export.html")
+    data = account_data_export(user=request.user, request=request)
+    body = json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"hana-my-data-{timezone.localdate():%Y%m%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def account_delete_view(request: HttpRequest) -> HttpResponse:
+    form = PasswordConfirmForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        account_delete(user=request.user, request=request)
+        logout(request)
+        messages.success(request, _("Your account is deleted and your personal data erased."))
+        return redirect("home")
+    return render(request, "households/account_delete.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You are logged out."))
+    return redirect("home")

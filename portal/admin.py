@@ -1,0 +1,105 @@
+"""Admin for the core: staff accounts and roles (city admins), reference data, the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from .masking import mask_email
+from .models import AuditEvent, City, District, Neighbourhood, User
+from .roles import user_set_role
+from .scoping import audit_events_visible_to
+
+admin.site.site_header = _("Hana administration")
+admin.site.site_title = _("Hana admin")
+admin.site.index_title = _("District work")
+
+
+class StaffCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class StaffChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = StaffChangeForm
+    add_form = StaffCreationForm
+    ordering = ("email",)
+    list_display = ("masked_email", "display_name", "role", "district", "is_active", "last_login")
+    list_filter = ("role", "district", "is_active")
+    list_select_related = ("district",)
+    search_fields = ("email", "display_name")
+    show_full_result_count = False
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Staff details"), {"fields": ("display_name", "role", "district", "department")}),
+        (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
+        (_("Staff details"), {"fields": ("display_name", "role", "district", "department")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    @admin.display(description=_("email address"), ordering="email")
+    def masked_email(self, obj: User) -> str:
+        return mask_email(obj.email)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Staff flags, superuser flag and permission group always follow the role.
+        user_set_role(user=obj, role=obj.role, district=obj.district)
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en")
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en", "city")
+    list_filter = ("city",)
+    list_select_related = ("city",)
+    search_fields = ("name", "name_en", "code")
+
+
+@admin.register(Neighbourhood)
+class NeighbourhoodAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en", "district")
+    list_filter = ("district__city", "district")
+    list_select_related = ("district",)
+    search_fields = ("name", "name_en", "code")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: an audit log that could be edited would prove nothing."""
+
+    list_display = ("created_at", "action", "actor", "target_type", "target_id", "district", "ip_address")
+    list_filter = ("action", "district")
+    list_select_related = ("actor", "district")
+    search_fields = ("action", "target_id")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return audit_events_visible_to(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,53 @@
+"""Which rows a staff member may see. Every staff-facing queryset goes through one of these helpers
+(admin get_queryset, search, autocomplete, API, exports), so district scoping is decided in one place.
+
+A city admin sees everything; district staff see their own district only; anyone else sees nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from households.models import Household
+from programs.models import Program
+
+from .models import AuditEvent, District, User
+
+
+def _district_of(user: User) -> int | None:
+    return user.district_id if user.is_authenticated and user.is_staff else None
+
+
+def households_visible_to(user: User, queryset: QuerySet[Household] | None = None) -> QuerySet[Household]:
+    queryset = Household.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.sees_all_districts:
+        return queryset
+    district = _district_of(user)
+    return queryset.filter(district_id=district) if district else queryset.none()
+
+
+def programs_visible_to(user: User, queryset: QuerySet[Program] | None = None) -> QuerySet[Program]:
+    """Staff see their district's programs and their city's city-wide ones (read-only for the latter)."""
+    queryset = Program.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.sees_all_districts:
+        return queryset
+    district = _district_of(user)
+    if not district:
+        return queryset.none()
+    city = District.objects.filter(pk=district).values("city_id")  # a subquery, not an extra round trip
+    return queryset.filter(Q(district_id=district) | Q(district__isnull=True, city_id__in=city))
+
+
+def program_editable_by(user: User, program: Program) -> bool:
+    """Only a city admin edits city-wide programs; district staff edit their own district's."""
+    if user.sees_all_districts:
+        return True
+    return program.district_id is not None and program.district_id == _district_of(user)
+
+
+def audit_events_visible_to(user: User, queryset: QuerySet[AuditEvent] | None = None) -> QuerySet[AuditEvent]:
+    queryset = AuditEvent.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.sees_all_districts:
+        return queryset
+    district = _district_of(user)
+    return queryset.filter(district_id=district) if district else queryset.none()

@@ -1,0 +1,93 @@
+"""Template helpers for Hana's pages: bilingual fields and accessible form fields."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import template
+from django.core.paginator import Page
+from django.forms import BoundField, CheckboxInput
+from django.http import QueryDict
+from django.utils import timezone
+
+from portal.i18n import is_english
+from portal.i18n import localized as localized_value
+from programs.models import ProgramStatus
+
+register = template.Library()
+
+
+@register.filter
+def localized(obj: object, field: str) -> str:
+    """`{{ program|localized:"title" }}`: the English column on English pages when filled in."""
+    return localized_value(obj, field)
+
+
+@register.filter
+def lang_of(obj: object, field: str) -> str:
+    """The language `localized` picks, for a `lang` attribute: "en" only if the English text exists."""
+    return "en" if is_english() and getattr(obj, f"{field}_en", "") else "ko"
+
+
+@register.filter
+def application_state(program) -> str:
+    """The status badge's state: "open", "upcoming" (published, period not started) or "closed"."""
+    if program.is_open_now:
+        return "open"
+    start = program.application_start
+    if program.status == ProgramStatus.PUBLISHED and start is not None and start > timezone.localdate():
+        return "upcoming"
+    return "closed"
+
+
+@register.filter
+def minutes(value: timedelta | None) -> int | None:
+    """A lock-out's length in whole minutes (django-axes passes a timedelta)."""
+    if not isinstance(value, timedelta):
+        return None
+    return max(1, round(value.total_seconds() / 60))
+
+
+@register.filter
+def is_checkbox(field: BoundField) -> bool:
+    """A single yes/no checkbox (its label goes after the box)."""
+    return isinstance(field.field.widget, CheckboxInput)
+
+
+@register.filter
+def is_choice_group(field: BoundField) -> bool:
+    """Radio buttons or a list of checkboxes: rendered inside <fieldset><legend>."""
+    return bool(field.field.widget.use_fieldset)
+
+
+@register.filter
+def describedby(field: BoundField) -> str:
+    """Ids of the hint and error texts of `field`, in the same form Django gives single inputs."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+    return " ".join(ids)
+
+
+@register.filter
+def error_anchor(field: BoundField) -> str:
+    """Where an error summary link should land: the input itself, or a group's first option."""
+    if field.field.widget.use_fieldset:
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id
+
+
+@register.simple_tag
+def querystring_page(querystring: str, number: int) -> str:
+    """`?<current filters>&page=<number>` for pagination links that keep the filters."""
+    query = QueryDict(querystring, mutable=True)
+    query["page"] = str(number)
+    return "?" + query.urlencode()
+
+
+@register.simple_tag
+def page_numbers(page_obj: Page) -> list:
+    """Page numbers around the current page, with Paginator.ELLIPSIS where pages are left out."""
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1))

@@ -1,0 +1,196 @@
+"""Reads of the catalog and of eligibility: rule trees built from rows, profiles built from households."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from households.models import Household
+from portal.i18n import is_english
+from portal.models import City, District
+
+from .eligibility import Group, MedianTable, Outcome, Rule, evaluate
+from .models import Criterion, CriterionGroup, Field, MedianIncome, Program, ProgramStatus
+
+PUBLIC_STATUSES = (ProgramStatus.PUBLISHED, ProgramStatus.CLOSED)
+SEARCH_FIELDS = (
+    "title",
+    "title_en",
+    "summary",
+    "summary_en",
+    "target_text",
+    "benefit_text",
+    "department",
+)
+
+
+def public_programs() -> QuerySet[Program]:
+    """What the public catalog lists: published and closed programs, with what list rows show."""
+    return Program.objects.filter(status__in=PUBLIC_STATUSES).select_related("city", "district")
+
+
+def search_programs(queryset: QuerySet[Program], text: str) -> QuerySet[Program]:
+    """Every word must appear somewhere in the program's texts.
+
+    Substring matching, not a stemmer: Korean words carry particles (청년이, 청년을) and compound freely,
+    so "청년" must match "청년1인가구"; Postgres' full-text parsers have no Korean dictionary.
+    """
+    for word in text.split()[:8]:
+        match = Q()
+        for name in SEARCH_FIELDS:
+            match |= Q(**{f"{name}__icontains": word})
+        queryset = queryset.filter(match)
+    return queryset
+
+
+# --- eligibility ------------------------------------------------------------------------------------
+
+MEDIAN_CACHE_KEY = "programs:median-income"
+PLACES_CACHE_KEY = "portal:place-names"
+
+
+def median_table() -> MedianTable:
+    """The 기준중위소득 table as {(year, household_size): amount}; cached, cleared when edited."""
+    table = cache.get(MEDIAN_CACHE_KEY)
+    if table is None:
+        table = {(m.year, m.household_size): m.amount for m in MedianIncome.objects.all()}
+        cache.set(MEDIAN_CACHE_KEY, table, 3600)
+    return table
+
+
+def place_names() -> dict[str, str]:
+    """City and district codes → names in the active language, for eligibility texts."""
+    language = get_language() or "ko"
+    key = f"{PLACES_CACHE_KEY}:{language}"
+    names = cache.get(key)
+    if names is None:
+        names = {c.code: str(c) for c in City.objects.all()}
+        names.update({d.code: str(d) for d in District.objects.all()})
+        cache.set(key, names, 3600)
+    return names
+
+
+def rule_trees(program_ids: Iterable[int]) -> dict[int, Group]:
+    """Rule trees of many programs in two queries. A program without a root group gets no tree."""
+    ids = list(program_ids)
+    groups = list(CriterionGroup.objects.filter(program_id__in=ids).order_by("position", "id"))
+    criteria = Criterion.objects.filter(group__program_id__in=ids).order_by("position", "id")
+    rules_by_group: dict[int, list[Rule]] = defaultdict(list)
+    for c in criteria:
+        rules_by_group[c.group_id].append(
+            Rule(
+                field=c.field,
+                operator=c.operator,
+                value=c.value,
+                parameter=c.parameter,
+                parameter_percent=c.parameter_percent,
+                parameter_year=c.parameter_year,
+                parameter_household_size=c.parameter_household_size,
+                explanation=c.explanation,
+                explanation_en=c.explanation_en,
+                id=c.pk,
+            )
+        )
+    children: dict[int | None, list[CriterionGroup]] = defaultdict(list)
+    for g in groups:
+        children[g.parent_id].append(g)
+
+    def build(node: CriterionGroup, depth: int = 0) -> Group:
+        if depth > 10:  # a cycle typed into the admin must not hang a request
+            return Group(logic=node.logic)
+        return Group(
+            logic=node.logic,
+            rules=tuple(rules_by_group.get(node.pk, ())),
+            groups=tuple(build(child, depth + 1) for child in children.get(node.pk, ())),
+            label=node.label,
+        )
+
+    return {root.program_id: build(root) for root in children.get(None, [])}
+
+
+def eligibility_profile(household: Household, *, on: date) -> dict[str, Any]:
+    """The facts the engine may test, read from a household profile. Empty answers stay None."""
+    return {
+        Field.AGE: household.age_on(on),
+        Field.GENDER: household.gender or None,
+        Field.CITY: household.district.city.code,
+        Field.DISTRICT: household.district.code,
+        Field.HOUSING_TENURE: household.housing_tenure or None,
+        Field.HOUSEHOLD_SIZE: household.household_size,
+        Field.MONTHLY_INCOME: household.monthly_income,
+        Field.EMPLOYMENT: household.employment or None,
+        Field.INCOME_SUPPORT: household.income_support or None,
+        Field.CRIME_VICTIM: household.crime_victim,
+        Field.SINGLE_PARENT: household.single_parent,
+        Field.DISABILITY: household.disability,
+    }
+
+
+def household_for(user) -> Household | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Household.objects.select_related("district__city", "neighbourhood")
+        .filter(user=user, anonymized_at__isnull=True)
+        .first()
+    )
+
+
+def eligibility_for(*, program: Program, household: Household, on: date | None = None) -> Outcome:
+    day = on or timezone.localdate()
+    tree = rule_trees([program.pk]).get(program.pk)
+    return evaluate(
+        tree,
+        eligibility_profile(household, on=day),
+        medians=median_table(),
+        on=day,
+        rule_version=program.rule_version,
+        place_names=place_names(),
+        english=is_english(),
+    )
+
+
+def evaluate_programs(
+    *, household: Household, programs: list[Program], on: date | None = None
+) -> list[tuple[Program, Outcome]]:
+    """Judge one household against many programs: rules of all of them in two queries, then memory."""
+    day = on or timezone.localdate()
+    trees = rule_trees(p.pk for p in programs)
+    profile = eligibility_profile(household, on=day)
+    medians, names, english = median_table(), place_names(), is_english()
+    return [
+        (
+            program,
+            evaluate(
+                trees.get(program.pk),
+                profile,
+                medians=medians,
+                on=day,
+                rule_version=program.rule_version,
+                place_names=names,
+                english=english,
+            ),
+        )
+        for program in programs
+    ]
+
+
+def programs_may_qualify(*, household: Household, on: date | None = None) -> list[tuple[Program, Outcome]]:
+    """Every program open now that the household passes, across all categories, soonest deadline first.
+
+    Candidates are the programs serving the household's district: its own and its city's city-wide ones.
+    """
+    day = on or timezone.localdate()
+    programs = list(
+        Program.objects.open_on(day).serving_district(household.district).select_related("city", "district")
+    )
+    results = [pair for pair in evaluate_programs(household=household, programs=programs, on=day) if pair[1].eligible]
+    results.sort(key=lambda pair: (pair[0].application_end or date.max, pair[0].title))
+    return results

@@ -1,0 +1,56 @@
+"""Public catalog pages and the resident's eligibility pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from .filters import ProgramFilter
+from .models import Category
+from .selectors import eligibility_for, household_for, programs_may_qualify, public_programs
+
+PAGE_SIZE = 12
+
+
+def catalog(request: HttpRequest) -> HttpResponse:
+    filterset = ProgramFilter(request.GET, queryset=public_programs())
+    # An invalid filter value (a hand-edited URL) is reported next to its field and ignored; the
+    # valid ones still apply. Never a 500.
+    programs = filterset.qs
+    page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "programs/catalog.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "programs": page.object_list,
+            "querystring": query.urlencode(),
+            "categories": Category.choices,
+        },
+    )
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    program = get_object_or_404(
+        public_programs().prefetch_related("officials", "milestones"),
+        pk=pk,
+    )
+    household = household_for(request.user)
+    outcome = eligibility_for(program=program, household=household) if household else None
+    return render(
+        request,
+        "programs/detail.html",
+        {"program": program, "household": household, "outcome": outcome},
+    )
+
+
+@login_required
+def may_qualify(request: HttpRequest) -> HttpResponse:
+    household = household_for(request.user)
+    results = programs_may_qualify(household=household) if household else []
+    return render(request, "programs/may_qualify.html", {"household": household, "results": results})

@@ -1,0 +1,100 @@
+"""factory_boy factories. Districts and cities come from the reference-data migration."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import factory
+from django.utils import timezone
+
+from households.models import Consent, Household
+from portal.models import District, User
+from programs.models import Criterion, CriterionGroup, Logic, Program, ProgramStatus
+
+GWANAK = "11620"
+JUNGGU = "11140"
+YEONGDEUNGPO = "11560"
+
+
+def district(code: str = GWANAK) -> District:
+    return District.objects.select_related("city").get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.kr")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-42")
+    role = User.Role.RESIDENT
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    name = "김하나"
+    birth_date = date(1994, 5, 12)
+    gender = "female"
+    phone = "010-1234-5678"
+    district = factory.LazyFunction(lambda: district(GWANAK))
+    housing_tenure = "monthly_rent"
+    household_size = 1
+    monthly_income = 2_100_000
+    employment = "employed"
+
+    @factory.post_generation
+    def consents(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        for purpose in extracted if extracted is not None else [Consent.Purpose.PROFILE]:
+            Consent.objects.create(user=obj.user, purpose=purpose, version="test", given_at=timezone.now())
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    title = factory.Sequence(lambda n: f"청년 1인가구 프로그램 {n}")
+    title_en = factory.Sequence(lambda n: f"Youth program {n}")
+    summary = "1인가구를 위한 지원 사업"
+    summary_en = "Support for people living alone"
+    category = "social"
+    for_youth = True
+    benefit_type = "service"
+    target_text = "관악구 거주 청년 1인가구"
+    benefit_text = "소모임 활동 지원"
+    how_to_apply = "온라인 신청"
+    department = "관악구 1인가구지원과"
+    contact = "02-879-0000"
+    status = ProgramStatus.PUBLISHED
+    city = factory.LazyAttribute(lambda o: (o.district or district(GWANAK)).city)
+    district = factory.LazyFunction(lambda: district(GWANAK))
+
+
+def add_rules(program: Program, *criteria: dict, logic: str = Logic.ALL) -> CriterionGroup:
+    """Give `program` a root group with the given criteria (dicts of Criterion fields)."""
+    root = CriterionGroup.objects.create(program=program, logic=logic)
+    for position, spec in enumerate(criteria):
+        Criterion.objects.create(group=root, position=position, explanation=spec.pop("explanation", "조건"), **spec)
+    return root
+
+
+PASSWORD = "correct-horse-battery-42"  # what UserFactory sets
+
+
+def login(client, user: User):
+    """Log `user` in on the test client, in a way that survives the next request.
+
+    UserFactory sets the password in a post-generation hook while skipping the save after it, so the
+    hash never reaches the row; a plain force_login session then fails Django's session-hash check on
+    the next request and the user is anonymous again. Writing the hash first makes both force_login
+    and a real password login work.
+    """
+    User.objects.filter(pk=user.pk).update(password=user.password)
+    client.force_login(user)
+    return client

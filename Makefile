@@ -43,10 +43,11 @@ run: demo
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 bench: install-dev
 	$(PY) -m bench $(BENCH_ARGS)

@@ -121,7 +121,8 @@ def main() -> int:
     print(f"Hana benchmarks — engine: {engine} ({safe_url})")
     print(
         f"data set: {args.households:,} households, {args.programs:,} programs "
-        f"({'generated' if created else 'reused'} in {setup_seconds:.1f} s); {args.requests} measured calls per row"
+        f"({'generated' if created else 'reused'} in {setup_seconds:.1f} s); "
+        f"{args.requests} measured calls per row"
     )
     print()
     header = f"| {'scenario':<46} | {'p50 ms':>7} | {'p95 ms':>7} | {'SQL/req':>7} | {'target':<26} |"

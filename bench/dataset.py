@@ -24,7 +24,21 @@ from programs.models import (
 BATCH = 5_000
 BENCH_EMAIL_DOMAIN = "bench.hana.invalid"
 BENCH_SLUG_PREFIX = "bench-"
-WORDS = ["청년", "중장년", "어르신", "여성", "안심", "주거", "건강", "소통", "공유부엌", "상담", "일자리", "마음", "돌봄"]
+WORDS = [
+    "청년",
+    "중장년",
+    "어르신",
+    "여성",
+    "안심",
+    "주거",
+    "건강",
+    "소통",
+    "공유부엌",
+    "상담",
+    "일자리",
+    "마음",
+    "돌봄",
+]
 CRITERIA_PALETTE = [
     {"field": "age", "operator": "between", "value": [19, 39], "explanation": "만 19~39세"},
     {"field": "age", "operator": "between", "value": [40, 64], "explanation": "만 40~64세"},
@@ -38,7 +52,12 @@ CRITERIA_PALETTE = [
         "parameter_percent": 150,
         "explanation": "기준중위소득 150% 이하",
     },
-    {"field": "housing_tenure", "operator": "in", "value": ["jeonse", "monthly_rent"], "explanation": "임차 가구"},
+    {
+        "field": "housing_tenure",
+        "operator": "in",
+        "value": ["jeonse", "monthly_rent"],
+        "explanation": "임차 가구",
+    },
     {"field": "crime_victim", "operator": "is_true", "explanation": "범죄 피해자"},
 ]
 
@@ -126,7 +145,9 @@ def _make_households(rng: random.Random, start: int, stop: int) -> None:
                 ]
             )
             if not all(u.pk for u in users):
-                users = list(User.objects.filter(email__endswith=BENCH_EMAIL_DOMAIN).order_by("id")[offset:upper])
+                users = list(
+                    User.objects.filter(email__endswith=BENCH_EMAIL_DOMAIN).order_by("id")[offset:upper]
+                )
             rows = []
             for user in users:
                 district = rng.choice(districts)
@@ -134,7 +155,8 @@ def _make_households(rng: random.Random, start: int, stop: int) -> None:
                 rows.append(
                     Household(
                         user=user,
-                        name=rng.choice("김이박최정강조윤장임") + rng.choice(["하나", "민준", "서연", "지우", "도윤"]),
+                        name=rng.choice("김이박최정강조윤장임")
+                        + rng.choice(["하나", "민준", "서연", "지우", "도윤"]),
                         birth_date=date(1940, 1, 1) + timedelta(days=rng.randint(0, 66 * 365)),
                         gender=rng.choice([Gender.FEMALE, Gender.MALE]),
                         district=district,

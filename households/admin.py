@@ -31,7 +31,11 @@ class AgeBandFilter(admin.SimpleListFilter):
     BANDS = {"youth": (19, 39), "middle_aged": (40, 64), "seniors": (65, 150)}
 
     def lookups(self, request, model_admin):
-        return [("youth", _("Youth (19–39)")), ("middle_aged", _("Middle age (40–64)")), ("seniors", _("Seniors (65+)"))]
+        return [
+            ("youth", _("Youth (19–39)")),
+            ("middle_aged", _("Middle age (40–64)")),
+            ("seniors", _("Seniors (65+)")),
+        ]
 
     def queryset(self, request, queryset):
         band = self.BANDS.get(self.value() or "")
@@ -47,7 +51,14 @@ class AgeBandFilter(admin.SimpleListFilter):
 
 @admin.register(Household)
 class HouseholdAdmin(admin.ModelAdmin):
-    list_display = ("masked_name", "masked_phone", "district", "neighbourhood", "housing_tenure", "updated_at")
+    list_display = (
+        "masked_name",
+        "masked_phone",
+        "district",
+        "neighbourhood",
+        "housing_tenure",
+        "updated_at",
+    )
     list_filter = (AgeBandFilter, "housing_tenure", "gender", "district")
     list_select_related = ("district", "neighbourhood")
     search_fields = ("name", "phone")
@@ -73,16 +84,27 @@ class HouseholdAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        # Only a record the user could open is logged (another district's id answers 404 upstream).
-        if response.status_code == 200 and request.method == "GET":
-            household = self.get_queryset(request).filter(pk=object_id).first()
-            if household is not None:
-                audit_log(
-                    actor=request.user,
-                    action="households.household.viewed",
-                    target=household,
-                    subject_user_id=household.user_id,
-                    district=household.district,
-                    request=request,
-                )
+        if request.method == "GET":
+            self._log_view(request, object_id, response, page="record")
         return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._log_view(request, object_id, response, page="history")
+        return response
+
+    def _log_view(self, request, object_id, response, *, page: str) -> None:
+        """Log who opened whose record (PIPA access log); only a record the user could open."""
+        if response.status_code != 200:
+            return
+        household = self.get_queryset(request).filter(pk=object_id).first()
+        if household is not None:
+            audit_log(
+                actor=request.user,
+                action="households.household.viewed",
+                target=household,
+                subject_user_id=household.user_id,
+                district=household.district,
+                request=request,
+                data={"page": page},
+            )

@@ -67,7 +67,11 @@ class HouseholdSerializer(serializers.ModelSerializer):
         sensitive = Consent.Purpose.SENSITIVE in given or bool(attrs.get("consent_sensitive"))
         if Consent.Purpose.PROFILE not in given and not attrs.get("consent_profile"):
             raise serializers.ValidationError(
-                {"consent_profile": [_("We can keep your profile only with this consent: send consent_profile=true.")]}
+                {
+                    "consent_profile": [
+                        _("We can keep your profile only with this consent: send consent_profile=true.")
+                    ]
+                }
             )
         problems = household_problems(merged, sensitive_consent=sensitive)
         if problems:
@@ -77,7 +81,9 @@ class HouseholdSerializer(serializers.ModelSerializer):
     def _current_values(self) -> dict:
         if self.instance is None:
             return {}
-        return {name: getattr(self.instance, name) for name in self.Meta.fields if hasattr(self.instance, name)}
+        return {
+            name: getattr(self.instance, name) for name in self.Meta.fields if hasattr(self.instance, name)
+        }
 
 
 class MyHouseholdView(APIView):
@@ -111,7 +117,9 @@ class MyHouseholdView(APIView):
         instance = self._instance(request)
         if instance is None and partial:
             raise NotFound(_("You have not registered a household profile yet: use PUT to create it."))
-        serializer = HouseholdSerializer(instance, data=request.data, partial=partial, context=self._context(request))
+        serializer = HouseholdSerializer(
+            instance, data=request.data, partial=partial, context=self._context(request)
+        )
         serializer.is_valid(raise_exception=True)
         consents = set()
         if serializer.validated_data.get("consent_profile"):

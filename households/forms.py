@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import District, Neighbourhood, User
 
-from .models import Consent, Household
+from .models import Consent, Gender, Household, HousingTenure
 from .validation import household_problems
 
 YES_NO_UNANSWERED = [("", _("Prefer not to answer")), ("true", _("Yes")), ("false", _("No"))]
@@ -46,7 +46,13 @@ class SignupForm(BaseUserCreationForm):
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.EmailField(label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    username = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def clean_username(self) -> str:
+        # Addresses are stored lower-cased at sign-up; "Hana@Example.kr" must find the same account.
+        return self.cleaned_data["username"].strip().lower()
 
 
 class NeighbourhoodChoiceField(forms.ModelChoiceField):
@@ -64,7 +70,9 @@ class HouseholdForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.select_related("city"), empty_label=_("Choose your district")
+        label=_("District"),
+        queryset=District.objects.select_related("city"),
+        empty_label=_("Choose your district"),
     )
     neighbourhood = NeighbourhoodChoiceField(
         label=_("Neighbourhood (haengjeong-dong)"),
@@ -111,7 +119,9 @@ class HouseholdForm(forms.ModelForm):
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "birth_date": forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
             "gender": forms.RadioSelect,
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "placeholder": "010-1234-5678"}),
+            "phone": forms.TextInput(
+                attrs={"autocomplete": "tel", "inputmode": "tel", "placeholder": "010-1234-5678"}
+            ),
             "address_detail": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "housing_tenure": forms.RadioSelect,
             "household_size": forms.NumberInput(attrs={"min": 1, "max": 10}),
@@ -126,6 +136,9 @@ class HouseholdForm(forms.ModelForm):
                 required=False,
                 widget=forms.RadioSelect(choices=YES_NO_UNANSWERED),
             )
+        # Required radio groups offer only real answers (no pre-selected "---------").
+        self.fields["gender"].choices = Gender.choices
+        self.fields["housing_tenure"].choices = HousingTenure.choices
         for name in ("employment", "income_support"):
             self.fields[name].choices = [("", _("Prefer not to answer")), *self.fields[name].choices[1:]]
         # Consents already given are shown as given, not asked again.
@@ -161,7 +174,9 @@ class PasswordConfirmForm(forms.Form):
     """Asks for the password again before an irreversible step such as deleting the account."""
 
     password = forms.CharField(
-        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, *args, user: User, **kwargs):

@@ -52,13 +52,20 @@ class IncomeSupport(models.TextChoices):
 
 class Household(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="household", verbose_name=_("account")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="household",
+        verbose_name=_("account"),
     )
     name = models.CharField(_("name"), max_length=50)
     birth_date = models.DateField(_("date of birth"))
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
-    phone = models.CharField(_("mobile number"), max_length=13, blank=True, validators=[mobile_number_validator])
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="households", verbose_name=_("district"))
+    phone = models.CharField(
+        _("mobile number"), max_length=13, blank=True, validators=[mobile_number_validator]
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="households", verbose_name=_("district")
+    )
     neighbourhood = models.ForeignKey(
         Neighbourhood,
         on_delete=models.PROTECT,
@@ -115,7 +122,10 @@ class Consent(models.Model):
 
     class Purpose(models.TextChoices):
         PROFILE = "profile", _("Collection and use of my profile to find and apply for programs (required)")
-        SENSITIVE = "sensitive", _("Use of my optional circumstances (disability, crime victim, single parent)")
+        SENSITIVE = (
+            "sensitive",
+            _("Use of my optional circumstances (disability, crime victim, single parent)"),
+        )
         NOTIFICATIONS = "notifications", _("Notices about new programs by email or text message")
 
     user = models.ForeignKey(

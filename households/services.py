@@ -49,7 +49,9 @@ def active_consents(*, user: User) -> set[str]:
 @transaction.atomic
 def consent_give(*, user: User, purpose: str, request: HttpRequest | None = None) -> Consent:
     """Record a consent (idempotent: an active one for the same purpose is returned as it is)."""
-    existing = Consent.objects.select_for_update().filter(user=user, purpose=purpose, withdrawn_at__isnull=True)
+    existing = Consent.objects.select_for_update().filter(
+        user=user, purpose=purpose, withdrawn_at__isnull=True
+    )
     consent = existing.first()
     if consent is not None:
         return consent
@@ -82,7 +84,9 @@ def consent_withdraw(*, user: User, purpose: str, request: HttpRequest | None = 
     if not updated:
         return False
     if purpose == Consent.Purpose.SENSITIVE:
-        Household.objects.filter(user=user).update(**dict.fromkeys(SENSITIVE_FIELDS), updated_at=timezone.now())
+        Household.objects.filter(user=user).update(
+            **dict.fromkeys(SENSITIVE_FIELDS), updated_at=timezone.now()
+        )
     audit_log(
         actor=user,
         action="households.consent.withdrawn",
@@ -158,7 +162,7 @@ def account_data_export(*, user: User, request: HttpRequest | None = None) -> di
         ],
         "activity": [
             {"time": e.created_at.isoformat(), "action": e.action}
-            for e in AuditEvent.objects.filter(subject_user_id=user.pk).order_by("created_at")[:1000]
+            for e in AuditEvent.objects.filter(subject_user_id=user.pk).order_by("created_at").iterator()
         ],
     }
     if household is not None:

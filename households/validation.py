@@ -35,11 +35,16 @@ def household_problems(data: dict[str, Any], *, sensitive_consent: bool) -> dict
         elif birth_date.year < today.year - 120:
             add("birth_date", _("Check the year of birth."))
         else:
-            age = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+            age = (
+                today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+            )
             if age < MINIMUM_AGE:
                 add(
                     "birth_date",
-                    _("Residents under %(age)s need a legal guardian to register for them at the district office.")
+                    _(
+                        "Residents under %(age)s need a legal guardian to register for them "
+                        "at the district office."
+                    )
                     % {"age": MINIMUM_AGE},
                 )
 
@@ -53,6 +58,9 @@ def household_problems(data: dict[str, Any], *, sensitive_consent: bool) -> dict
     if not sensitive_consent and any(data.get(f) is not None for f in SENSITIVE_FIELDS):
         add(
             "consent_sensitive",
-            _("To record your optional circumstances, tick the consent for sensitive information, or leave them unanswered."),
+            _(
+                "To record your optional circumstances, tick the consent for sensitive information, "
+                "or leave them unanswered."
+            ),
         )
     return problems

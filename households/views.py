@@ -69,9 +69,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your household profile is saved."))
             return redirect("households:profile")
-    return render(
-        request, "households/profile_form.html", {"form": form, "creating": household is None}
-    )
+    return render(request, "households/profile_form.html", {"form": form, "creating": household is None})
 
 
 @login_required
@@ -79,10 +77,15 @@ def consents(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         purpose = request.POST.get("purpose", "")
         action = request.POST.get("action", "")
-        if purpose not in Consent.Purpose.values or purpose == Consent.Purpose.PROFILE or action not in {
-            "give",
-            "withdraw",
-        }:
+        if (
+            purpose not in Consent.Purpose.values
+            or purpose == Consent.Purpose.PROFILE
+            or action
+            not in {
+                "give",
+                "withdraw",
+            }
+        ):
             messages.error(request, _("That consent cannot be changed here."))
         elif action == "give":
             consent_give(user=request.user, purpose=purpose, request=request)
@@ -94,7 +97,12 @@ def consents(request: HttpRequest) -> HttpResponse:
     rows = Consent.objects.filter(user=request.user).order_by("purpose", "-given_at")
     active = {c.purpose for c in rows if c.withdrawn_at is None}
     purposes = [
-        {"value": value, "label": label, "active": value in active, "required": value == Consent.Purpose.PROFILE}
+        {
+            "value": value,
+            "label": label,
+            "active": value in active,
+            "required": value == Consent.Purpose.PROFILE,
+        }
         for value, label in Consent.Purpose.choices
     ]
     return render(request, "households/consents.html", {"purposes": purposes, "history": rows})

@@ -1,4 +1,4 @@
-"""Cross-cutting core: users and roles, cities, districts (시·군·구) and neighbourhoods (행정동), audit log."""
+"""Cross-cutting core: users and roles, cities, districts (시·군·구), neighbourhoods (행정동), audit log."""
 
 from __future__ import annotations
 
@@ -162,9 +162,16 @@ class AuditEvent(models.Model):
     target_type = models.CharField(_("target type"), max_length=60, blank=True)
     target_id = models.CharField(_("target id"), max_length=40, blank=True)
     # Whose personal data was touched, kept as a plain id so the entry survives the account's deletion.
-    subject_user_id = models.BigIntegerField(_("data subject (user id)"), null=True, blank=True, db_index=True)
+    subject_user_id = models.BigIntegerField(
+        _("data subject (user id)"), null=True, blank=True, db_index=True
+    )
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("district")
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district"),
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)

@@ -64,7 +64,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     else:
         checks["broker"] = {"status": "not_configured", "detail": "tasks run in-process"}
     healthy = all(c["status"] in {"ok", "not_configured"} for c in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -57,16 +57,29 @@ def render_tree(group: Group | None, depth: int = 0) -> str:
     items = format_html_join(
         "",
         "<li>{}</li>",
-        ((rule.explanation_en if english and rule.explanation_en else rule.explanation,) for rule in group.rules),
+        (
+            (rule.explanation_en if english and rule.explanation_en else rule.explanation,)
+            for rule in group.rules
+        ),
     )
-    children = format_html_join("", "<li>{}</li>", ((render_tree(child, depth + 1),) for child in group.groups))
+    children = format_html_join(
+        "", "<li>{}</li>", ((render_tree(child, depth + 1),) for child in group.groups)
+    )
     logic = _("All of") if group.logic == "all" else _("Any of")
     return format_html("<strong>{}</strong><ul>{}{}</ul>", logic, items, children)
 
 
 @admin.register(Program)
 class ProgramAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "owner_name", "category", "status", "selection_method", "application_end", "rule_version")
+    list_display = (
+        "title",
+        "owner_name",
+        "category",
+        "status",
+        "selection_method",
+        "application_end",
+        "rule_version",
+    )
     list_filter = ("status", "category", "selection_method", "benefit_type", "district")
     list_select_related = ("city", "district")
     search_fields = ("title", "title_en", "summary", "department", "slug")
@@ -74,7 +87,20 @@ class ProgramAdmin(SimpleHistoryAdmin):
     readonly_fields = ("rule_version", "rules_summary")
     inlines = [CriterionGroupInline, PolicyOfficialInline, PolicyMilestoneInline]
     fieldsets = (
-        (None, {"fields": ("slug", "status", "city", "district", "category", "benefit_type", "selection_method")}),
+        (
+            None,
+            {
+                "fields": (
+                    "slug",
+                    "status",
+                    "city",
+                    "district",
+                    "category",
+                    "benefit_type",
+                    "selection_method",
+                )
+            },
+        ),
         (_("Title and summary"), {"fields": ("title", "title_en", "summary", "summary_en")}),
         (_("Target groups"), {"fields": ("for_youth", "for_middle_aged", "for_seniors", "for_women")}),
         (
@@ -97,7 +123,10 @@ class ProgramAdmin(SimpleHistoryAdmin):
                 )
             },
         ),
-        (_("Policy real-name record (정책실명제)"), {"fields": ("policy_number", "policy_background", "policy_period")}),
+        (
+            _("Policy real-name record (정책실명제)"),
+            {"fields": ("policy_number", "policy_background", "policy_period")},
+        ),
         (_("Eligibility"), {"fields": ("rule_version", "rules_summary")}),
     )
 
@@ -115,7 +144,10 @@ class ProgramAdmin(SimpleHistoryAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         user = request.user
         if db_field.name == "district" and not user.sees_all_districts:
+            # District staff own district programs only: city-wide ones are the city's to create.
             kwargs["queryset"] = District.objects.filter(pk=user.district_id)
+            kwargs["required"] = True
+            kwargs["empty_label"] = None
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("Rules"))
@@ -124,7 +156,9 @@ class ProgramAdmin(SimpleHistoryAdmin):
             return "—"
         tree = rule_trees([obj.pk]).get(obj.pk)
         preview = reverse("admin:programs_program_eligibility_preview", args=[obj.pk])
-        link = format_html('<p><a href="{}">{}</a></p>', preview, _("Test these rules against a sample profile"))
+        link = format_html(
+            '<p><a href="{}">{}</a></p>', preview, _("Test these rules against a sample profile")
+        )
         return format_html("{}{}", render_tree(tree), link)
 
     def save_related(self, request, form, formsets, change) -> None:
@@ -176,9 +210,14 @@ class SampleProfileForm(forms.Form):
     """A made-up profile to try a program's rules on; nothing is stored."""
 
     age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=130)
-    gender = forms.ChoiceField(label=_("Gender"), choices=[("", _("Unknown")), *Gender.choices], required=False)
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=[("", _("Unknown")), *Gender.choices], required=False
+    )
     district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.select_related("city"), required=False, to_field_name="code"
+        label=_("District"),
+        queryset=District.objects.select_related("city"),
+        required=False,
+        to_field_name="code",
     )
     housing_tenure = forms.ChoiceField(
         label=_("Housing tenure"), choices=[("", _("Unknown")), *HousingTenure.choices], required=False
@@ -189,7 +228,9 @@ class SampleProfileForm(forms.Form):
         label=_("Employment"), choices=[("", _("Unknown")), *Employment.choices], required=False
     )
     income_support = forms.ChoiceField(
-        label=_("Public assistance status"), choices=[("", _("Unknown")), *IncomeSupport.choices], required=False
+        label=_("Public assistance status"),
+        choices=[("", _("Unknown")), *IncomeSupport.choices],
+        required=False,
     )
     crime_victim = forms.NullBooleanField(
         label=_("Victim of a crime"), required=False, widget=forms.Select(choices=YES_NO_UNKNOWN)
@@ -279,21 +320,34 @@ class CriterionGroupAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or (obj.parent_id is not None and program_editable_by(request.user, obj.program)))
+        return allowed and (
+            obj is None or (obj.parent_id is not None and program_editable_by(request.user, obj.program))
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":
             group_id = request.resolver_match.kwargs.get("object_id")
             group = CriterionGroup.objects.filter(pk=group_id).first()
-            kwargs["queryset"] = CriterionGroup.objects.filter(program_id=group.program_id if group else 0).exclude(
-                pk=group_id
-            )
+            kwargs["queryset"] = CriterionGroup.objects.filter(
+                program_id=group.program_id if group else 0
+            ).exclude(pk=group_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         program_root_group(program=form.instance.program)
         program_rules_changed(program=form.instance.program, actor=request.user)
+
+    def delete_model(self, request, obj: CriterionGroup) -> None:
+        program = obj.program
+        super().delete_model(request, obj)
+        program_rules_changed(program=program, actor=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        programs = list(Program.objects.filter(criterion_groups__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for program in programs:
+            program_rules_changed(program=program, actor=request.user)
 
 
 @admin.register(MedianIncome)

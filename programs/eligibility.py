@@ -11,12 +11,14 @@ ANY passes if any part passes, else is unknown if any part is unknown. Unknown a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property, partial
 from typing import Any
 
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +29,14 @@ from .models import Field, Logic, Operator, Parameter
 
 NUMERIC_FIELDS = {Field.AGE, Field.HOUSEHOLD_SIZE, Field.MONTHLY_INCOME}
 BOOLEAN_FIELDS = {Field.CRIME_VICTIM, Field.SINGLE_PARENT, Field.DISABILITY}
-CHOICE_FIELDS = {Field.GENDER, Field.HOUSING_TENURE, Field.EMPLOYMENT, Field.INCOME_SUPPORT, Field.CITY, Field.DISTRICT}
+CHOICE_FIELDS = {
+    Field.GENDER,
+    Field.HOUSING_TENURE,
+    Field.EMPLOYMENT,
+    Field.INCOME_SUPPORT,
+    Field.CITY,
+    Field.DISTRICT,
+}
 
 NUMERIC_OPERATORS = {Operator.LT, Operator.LTE, Operator.GT, Operator.GTE, Operator.BETWEEN}
 EQUALITY_OPERATORS = {Operator.EQ, Operator.NE, Operator.IN, Operator.NOT_IN}
@@ -85,14 +94,24 @@ class Group:
     label: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Line:
-    """One line per criterion: what the rule says, what was compared, and the result (None: unknown)."""
+    """One line per criterion: what the rule says, what was compared, and the result (None: unknown).
+
+    The comparison sentence is written only when read: "programs you may qualify for" judges hundreds
+    of programs and shows none of their lines, and formatting them was most of the evaluation's cost.
+    """
 
     criterion_id: int | None
     passed: bool | None
     rule: str
-    comparison: str
+    explain: Callable[[], str] = field(repr=False)
+    language: str | None = field(default=None, repr=False)  # active when the line was judged
+
+    @cached_property
+    def comparison(self) -> str:
+        with translation.override(self.language):
+            return str(self.explain())
 
 
 @dataclass(frozen=True)
@@ -114,7 +133,12 @@ class Outcome:
             "verdict": str(self.verdict),
             "rule_version": self.rule_version,
             "lines": [
-                {"criterion": ln.criterion_id, "passed": ln.passed, "rule": ln.rule, "comparison": ln.comparison}
+                {
+                    "criterion": ln.criterion_id,
+                    "passed": ln.passed,
+                    "rule": ln.rule,
+                    "comparison": ln.comparison,
+                }
                 for ln in self.lines
             ],
         }
@@ -136,7 +160,7 @@ def evaluate(
     """Judge `profile` against `tree` on day `on`. Texts use the active language (gettext)."""
     if tree is None:
         return Outcome(Verdict.ELIGIBLE, (), rule_version)
-    ctx = _Context(profile, medians, on, place_names or {}, english)
+    ctx = _Context(profile, medians, on, place_names or {}, english, translation.get_language())
     result = _evaluate_group(tree, ctx)
     verdict = {True: Verdict.ELIGIBLE, False: Verdict.INELIGIBLE, None: Verdict.NEEDS_INFO}[result]
     return Outcome(verdict, tuple(ctx.lines), rule_version)
@@ -149,6 +173,7 @@ class _Context:
     on: date
     place_names: Mapping[str, str]
     english: bool
+    language: str | None
     lines: list[Line] = field(default_factory=list)
 
 
@@ -167,60 +192,88 @@ def _evaluate_group(group: Group, ctx: _Context) -> bool | None:
 
 def _evaluate_rule(rule: Rule, ctx: _Context) -> bool | None:
     rule_text = (rule.explanation_en if ctx.english and rule.explanation_en else rule.explanation) or ""
-    label = str(FIELD_LABELS.get(rule.field, rule.field))
     actual = ctx.profile.get(rule.field)
     if rule.parameter == Parameter.MEDIAN_INCOME:
         expected, reference = _median_reference(rule, ctx)
         if expected is None:
-            ctx.lines.append(Line(rule.id, None, rule_text, reference))
+            ctx.lines.append(Line(rule.id, None, rule_text, reference, ctx.language))
             return None
     else:
-        expected, reference = rule.value, ""
+        expected, reference = rule.value, None
     if actual is None or actual == "":
-        comparison = _("%(field)s: not in your profile yet") % {"field": label}
-        ctx.lines.append(Line(rule.id, None, rule_text, comparison))
+        ctx.lines.append(Line(rule.id, None, rule_text, partial(_missing_text, rule.field), ctx.language))
         return None
     try:
-        passed = _compare(rule.operator, actual, expected)
-        comparison = _describe(rule, label, actual, expected, reference, ctx)
+        passed = _compare(rule.field, rule.operator, actual, expected)
     except (TypeError, ValueError):
         # A rule written with the wrong kind of value (the admin form prevents it, imported data may
         # not): never decide on it, leave it to a caseworker.
-        comparison = _("%(field)s: this rule cannot be checked automatically") % {"field": label}
-        ctx.lines.append(Line(rule.id, None, rule_text, comparison))
+        ctx.lines.append(Line(rule.id, None, rule_text, partial(_unchecked_text, rule.field), ctx.language))
         return None
-    ctx.lines.append(Line(rule.id, passed, rule_text, comparison))
+    explain = partial(_describe, rule, actual, expected, reference, ctx.place_names)
+    ctx.lines.append(Line(rule.id, passed, rule_text, explain, ctx.language))
     return passed
 
 
-def _median_reference(rule: Rule, ctx: _Context) -> tuple[int | None, str]:
+def _label(field_name: str) -> str:
+    return str(FIELD_LABELS.get(field_name, field_name))
+
+
+def _missing_text(field_name: str) -> str:
+    return _("%(field)s: not in your profile yet") % {"field": _label(field_name)}
+
+
+def _unchecked_text(field_name: str) -> str:
+    return _("%(field)s: this rule cannot be checked automatically") % {"field": _label(field_name)}
+
+
+def _median_reference(rule: Rule, ctx: _Context) -> tuple[int | None, Callable[[], str]]:
+    """The compared amount (None when it cannot be known) and the words saying where it comes from."""
     year = rule.parameter_year or ctx.on.year
     size = rule.parameter_household_size or ctx.profile.get(Field.HOUSEHOLD_SIZE)
     if size is None or size == "":
-        return None, _("Household size is needed to compare with the standard median income")
-    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-        label = FIELD_LABELS[Field.HOUSEHOLD_SIZE]
-        return None, _("%(field)s: this rule cannot be checked automatically") % {"field": label}
+        return None, lambda: _("Household size is needed to compare with the standard median income")
+    if not _is_number(size) or int(size) != size or size < 1:
+        return None, partial(_unchecked_text, Field.HOUSEHOLD_SIZE)
     if not any(key[0] == year for key in ctx.medians):
-        return None, _("The standard median income for %(year)s is not published yet") % {"year": year}
+        return (
+            None,
+            lambda: _("The standard median income for %(year)s is not published yet") % {"year": year},
+        )
     base = ctx.medians.get((year, size))
     if base is None:
-        return None, _("There is no %(year)s standard median income figure for %(size)s person(s)") % {
-            "year": year,
-            "size": size,
-        }
+        return (
+            None,
+            lambda: (
+                _("There is no %(year)s standard median income figure for %(size)s person(s)")
+                % {
+                    "year": year,
+                    "size": size,
+                }
+            ),
+        )
     percent = rule.parameter_percent or 100
     # Round half up to the won, as the ministry's own tables do when they publish 50%/150% figures.
     amount = (base * percent + 50) // 100
-    reference = _("%(percent)s%% of the %(year)s standard median income for %(size)s person(s)") % {
-        "percent": percent,
-        "year": year,
-        "size": size,
-    }
-    return amount, reference
+    return (
+        amount,
+        lambda: (
+            _("%(percent)s%% of the %(year)s standard median income for %(size)s person(s)")
+            % {
+                "percent": percent,
+                "year": year,
+                "size": size,
+            }
+        ),
+    )
 
 
-def _compare(operator: str, actual: Any, expected: Any) -> bool:
+def _compare(field_name: str, operator: str, actual: Any, expected: Any) -> bool:
+    """The comparison itself. Raises TypeError when the two sides are not of the kind the fact is."""
+    if field_name in NUMERIC_FIELDS:
+        limits = expected if operator in {Operator.BETWEEN, Operator.IN, Operator.NOT_IN} else [expected]
+        if not _is_number(actual) or not isinstance(limits, list | tuple) or not all(map(_is_number, limits)):
+            raise TypeError("numeric facts compare with numbers")
     match operator:
         case Operator.EQ:
             return actual == expected
@@ -249,12 +302,19 @@ def _compare(operator: str, actual: Any, expected: Any) -> bool:
     raise ValueError(f"unknown operator {operator!r}")
 
 
-def _describe(rule: Rule, label: str, actual: Any, expected: Any, reference: str, ctx: _Context) -> str:
+def _describe(
+    rule: Rule,
+    actual: Any,
+    expected: Any,
+    reference: Callable[[], str] | None,
+    place_names: Mapping[str, str],
+) -> str:
     """The comparison in words, e.g. "월 소득 2,900,000원 > 기준 2,392,013원"."""
-    shown = _format_value(rule.field, actual, ctx)
+    label = _label(rule.field)
+    shown = _format_value(rule.field, actual, place_names)
     if rule.operator in NUMERIC_OPERATORS | {Operator.EQ, Operator.NE} and rule.field in NUMERIC_FIELDS:
         if rule.operator == Operator.BETWEEN:
-            low, high = (_format_value(rule.field, v, ctx) for v in expected)
+            low, high = (_format_value(rule.field, v, place_names) for v in expected)
             text = _("%(field)s %(actual)s (required: %(low)s – %(high)s)") % {
                 "field": label,
                 "actual": shown,
@@ -267,9 +327,9 @@ def _describe(rule: Rule, label: str, actual: Any, expected: Any, reference: str
                 "field": label,
                 "actual": shown,
                 "relation": relation,
-                "expected": _format_value(rule.field, expected, ctx),
+                "expected": _format_value(rule.field, expected, place_names),
             }
-        return f"{text} ({reference})" if reference else text
+        return f"{text} ({reference()})" if reference else text
     if rule.operator in BOOLEAN_OPERATORS:
         required = _("yes") if rule.operator == Operator.IS_TRUE else _("no")
         return _("%(field)s: %(actual)s (required: %(expected)s)") % {
@@ -278,7 +338,7 @@ def _describe(rule: Rule, label: str, actual: Any, expected: Any, reference: str
             "expected": required,
         }
     if rule.operator in {Operator.IN, Operator.NOT_IN}:
-        options = ", ".join(_format_value(rule.field, v, ctx) for v in expected)
+        options = ", ".join(_format_value(rule.field, v, place_names) for v in expected)
         template = (
             _("%(field)s: %(actual)s (required: one of %(expected)s)")
             if rule.operator == Operator.IN
@@ -290,10 +350,14 @@ def _describe(rule: Rule, label: str, actual: Any, expected: Any, reference: str
         if rule.operator == Operator.EQ
         else _("%(field)s: %(actual)s (required: not %(expected)s)")
     )
-    return template % {"field": label, "actual": shown, "expected": _format_value(rule.field, expected, ctx)}
+    return template % {
+        "field": label,
+        "actual": shown,
+        "expected": _format_value(rule.field, expected, place_names),
+    }
 
 
-def _format_value(field_name: str, value: Any, ctx: _Context) -> str:
+def _format_value(field_name: str, value: Any, place_names: Mapping[str, str]) -> str:
     if field_name == Field.MONTHLY_INCOME:
         return _("%(amount)s won") % {"amount": number_format(value, force_grouping=True)}
     if field_name == Field.AGE:
@@ -303,7 +367,7 @@ def _format_value(field_name: str, value: Any, ctx: _Context) -> str:
     if field_name in BOOLEAN_FIELDS:
         return _("yes") if value else _("no")
     if field_name in (Field.CITY, Field.DISTRICT):
-        return ctx.place_names.get(str(value), str(value))
+        return place_names.get(str(value), str(value))
     choices = CHOICE_LABELS.get(field_name)
     if choices is not None:
         try:
@@ -340,7 +404,7 @@ def rule_problems(rule: Rule) -> list[str]:
             problems.append(_("The lower bound must not exceed the upper bound."))
     elif op in {Operator.IN, Operator.NOT_IN}:
         if not (isinstance(value, list) and value):
-            problems.append(_("“one of” and “none of” take a list, e.g. [\"jeonse\", \"monthly_rent\"]."))
+            problems.append(_('“one of” and “none of” take a list, e.g. ["jeonse", "monthly_rent"].'))
     elif value is None or isinstance(value, list | dict):
         problems.append(_("Give a single value to compare with."))
     elif rule.field in NUMERIC_FIELDS and not _is_number(value):

@@ -34,7 +34,9 @@ class ProgramFilter(django_filters.FilterSet):
         method="filter_district",
         empty_label=_("All districts"),
     )
-    category = django_filters.ChoiceFilter(label=_("Area"), choices=Category.choices, empty_label=_("All areas"))
+    category = django_filters.ChoiceFilter(
+        label=_("Area"), choices=Category.choices, empty_label=_("All areas")
+    )
     life_stage = django_filters.ChoiceFilter(
         label=_("Life stage"), choices=LIFE_STAGES, method="filter_life_stage", empty_label=_("Any age")
     )
@@ -43,7 +45,9 @@ class ProgramFilter(django_filters.FilterSet):
         label=_("Benefit type"), choices=BenefitType.choices, empty_label=_("Any benefit")
     )
     open_now = django_filters.BooleanFilter(label=_("Open for applications now"), method="filter_open_now")
-    sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORTS, method="filter_sort", empty_label=None)
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORTS, method="filter_sort", empty_label=None
+    )
 
     class Meta:
         model = Program
@@ -52,7 +56,9 @@ class ProgramFilter(django_filters.FilterSet):
     def filter_search(self, queryset: QuerySet[Program], name: str, value: str) -> QuerySet[Program]:
         return search_programs(queryset, value) if value.strip() else queryset
 
-    def filter_district(self, queryset: QuerySet[Program], name: str, value: District | None) -> QuerySet[Program]:
+    def filter_district(
+        self, queryset: QuerySet[Program], name: str, value: District | None
+    ) -> QuerySet[Program]:
         # A district's residents can use its own programs and their city's city-wide ones.
         if value is None:
             return queryset
@@ -61,7 +67,9 @@ class ProgramFilter(django_filters.FilterSet):
     def filter_life_stage(self, queryset: QuerySet[Program], name: str, value: str) -> QuerySet[Program]:
         return queryset.filter(**{LIFE_STAGE_FIELDS[value]: True}) if value else queryset
 
-    def filter_open_now(self, queryset: QuerySet[Program], name: str, value: bool | None) -> QuerySet[Program]:
+    def filter_open_now(
+        self, queryset: QuerySet[Program], name: str, value: bool | None
+    ) -> QuerySet[Program]:
         if value is None:
             return queryset
         open_ids = Program.objects.open_on(timezone.localdate()).values("pk")

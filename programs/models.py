@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -155,6 +156,11 @@ class Program(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programs:detail", args=[self.pk])
 
+    def clean(self) -> None:
+        super().clean()
+        if self.district_id and self.city_id and self.district.city_id != self.city_id:
+            raise ValidationError({"district": _("This district is not in the program's city.")})
+
     @property
     def owner_name(self) -> str:
         # The program's own city is the district's city: reading it from `self.city` keeps list pages
@@ -212,7 +218,9 @@ class PolicyMilestone(models.Model):
 class MedianIncome(models.Model):
     """기준중위소득: the standard median income published yearly by the Ministry of Health and Welfare."""
 
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2015), MaxValueValidator(2100)]
+    )
     household_size = models.PositiveSmallIntegerField(
         _("household size"), validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
@@ -222,7 +230,9 @@ class MedianIncome(models.Model):
         ordering = ["-year", "household_size"]
         verbose_name = _("standard median income")
         verbose_name_plural = _("standard median income table")
-        constraints = [models.UniqueConstraint(fields=["year", "household_size"], name="median_income_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "household_size"], name="median_income_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} · {self.household_size}: {self.amount:,}"
@@ -241,7 +251,12 @@ class CriterionGroup(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="criterion_groups")
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("parent group")
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent group"),
     )
     label = models.CharField(_("label"), max_length=80, blank=True)
     logic = models.CharField(_("combine with"), max_length=3, choices=Logic.choices, default=Logic.ALL)
@@ -296,7 +311,7 @@ class Operator(models.TextChoices):
 
 class Parameter(models.TextChoices):
     NONE = "", _("— fixed value —")
-    MEDIAN_INCOME = "median_income", _("% of standard median income (기준중위소득)")
+    MEDIAN_INCOME = "median_income", _("Percentage of the standard median income (기준중위소득)")
 
 
 class Criterion(models.Model):
@@ -308,13 +323,20 @@ class Criterion(models.Model):
     (empty: the applicant's household size).
     """
 
-    group = models.ForeignKey(CriterionGroup, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("group"))
+    group = models.ForeignKey(
+        CriterionGroup, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("group")
+    )
     field = models.CharField(_("profile field"), max_length=20, choices=Field.choices)
     operator = models.CharField(_("operator"), max_length=10, choices=Operator.choices)
     value = models.JSONField(_("value"), null=True, blank=True)
-    parameter = models.CharField(_("parameter"), max_length=20, choices=Parameter.choices, blank=True, default="")
+    parameter = models.CharField(
+        _("parameter"), max_length=20, choices=Parameter.choices, blank=True, default=""
+    )
     parameter_percent = models.PositiveSmallIntegerField(
-        _("percent of median"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+        _("percent of median"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
     )
     parameter_year = models.PositiveSmallIntegerField(_("median income year"), null=True, blank=True)
     parameter_household_size = models.PositiveSmallIntegerField(
@@ -333,4 +355,3 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return localized(self, "explanation")
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -16,7 +17,7 @@ from households.models import Household
 from portal.i18n import is_english
 from portal.models import City, District
 
-from .eligibility import Group, MedianTable, Outcome, Rule, evaluate
+from .eligibility import Group, MedianTable, Outcome, Rule, Verdict, evaluate
 from .models import Criterion, CriterionGroup, Field, MedianIncome, Program, ProgramStatus
 
 PUBLIC_STATUSES = (ProgramStatus.PUBLISHED, ProgramStatus.CLOSED)
@@ -77,42 +78,93 @@ def place_names() -> dict[str, str]:
     return names
 
 
+RULES_GENERATION_KEY = "programs:rules-generation"
+_tree_cache: dict[str, dict[int, Group | None]] = {}
+
+
+def rules_generation() -> str:
+    """A token that changes whenever any program's rules change (programs.services bumps it).
+
+    Kept in the shared cache so every web and worker process drops its compiled trees together.
+    """
+    token = cache.get(RULES_GENERATION_KEY)
+    if token is None:
+        cache.add(RULES_GENERATION_KEY, uuid.uuid4().hex, None)
+        token = cache.get(RULES_GENERATION_KEY)
+    return token
+
+
+def rules_changed() -> None:
+    cache.set(RULES_GENERATION_KEY, uuid.uuid4().hex, None)
+
+
 def rule_trees(program_ids: Iterable[int]) -> dict[int, Group]:
-    """Rule trees of many programs in two queries. A program without a root group gets no tree."""
+    """Rule trees of many programs: compiled once per rules generation and kept in this process.
+
+    Rules change a few times a week and are read on every eligibility check, so the compiled trees
+    are cached in memory (a few hundred programs: well under a megabyte); a change anywhere bumps the
+    generation and every process recompiles on its next read.
+    """
     ids = list(program_ids)
-    groups = list(CriterionGroup.objects.filter(program_id__in=ids).order_by("position", "id"))
-    criteria = Criterion.objects.filter(group__program_id__in=ids).order_by("position", "id")
+    generation = rules_generation()
+    compiled = _tree_cache.get(generation)
+    if compiled is None:
+        _tree_cache.clear()  # older generations are dead
+        compiled = _tree_cache.setdefault(generation, {})
+    missing = [pk for pk in ids if pk not in compiled]
+    if missing:
+        fresh = load_rule_trees(missing)
+        for pk in missing:
+            compiled[pk] = fresh.get(pk)
+    return {pk: compiled[pk] for pk in ids if compiled.get(pk) is not None}
+
+
+def load_rule_trees(ids: list[int]) -> dict[int, Group]:
+    """Build trees from rows in two queries (plain tuples: model instances cost more than the SQL)."""
+    groups = list(
+        CriterionGroup.objects.filter(program_id__in=ids)
+        .order_by("position", "id")
+        .values_list("id", "program_id", "parent_id", "logic", "label")
+    )
+    criteria = (
+        Criterion.objects.filter(group__program_id__in=ids)
+        .order_by("position", "id")
+        .values_list(
+            "group_id",
+            "id",
+            "field",
+            "operator",
+            "value",
+            "parameter",
+            "parameter_percent",
+            "parameter_year",
+            "parameter_household_size",
+            "explanation",
+            "explanation_en",
+        )
+    )
     rules_by_group: dict[int, list[Rule]] = defaultdict(list)
-    for c in criteria:
-        rules_by_group[c.group_id].append(
-            Rule(
-                field=c.field,
-                operator=c.operator,
-                value=c.value,
-                parameter=c.parameter,
-                parameter_percent=c.parameter_percent,
-                parameter_year=c.parameter_year,
-                parameter_household_size=c.parameter_household_size,
-                explanation=c.explanation,
-                explanation_en=c.explanation_en,
-                id=c.pk,
-            )
+    for group_id, pk, *rest in criteria:
+        field, operator, value, parameter, percent, year, size, explanation, explanation_en = rest
+        rules_by_group[group_id].append(
+            Rule(field, operator, value, parameter, percent, year, size, explanation, explanation_en, pk)
         )
-    children: dict[int | None, list[CriterionGroup]] = defaultdict(list)
-    for g in groups:
-        children[g.parent_id].append(g)
+    children: dict[int | None, list[tuple]] = defaultdict(list)
+    for row in groups:
+        children[row[2]].append(row)
 
-    def build(node: CriterionGroup, depth: int = 0) -> Group:
+    def build(row: tuple, depth: int = 0) -> Group:
+        pk, _program, _parent, logic, label = row
         if depth > 10:  # a cycle typed into the admin must not hang a request
-            return Group(logic=node.logic)
+            return Group(logic=logic)
         return Group(
-            logic=node.logic,
-            rules=tuple(rules_by_group.get(node.pk, ())),
-            groups=tuple(build(child, depth + 1) for child in children.get(node.pk, ())),
-            label=node.label,
+            logic=logic,
+            rules=tuple(rules_by_group.get(pk, ())),
+            groups=tuple(build(child, depth + 1) for child in children.get(pk, ())),
+            label=label,
         )
 
-    return {root.program_id: build(root) for root in children.get(None, [])}
+    return {row[1]: build(row) for row in children.get(None, [])}
 
 
 def eligibility_profile(household: Household, *, on: date) -> dict[str, Any]:
@@ -182,15 +234,22 @@ def evaluate_programs(
     ]
 
 
-def programs_may_qualify(*, household: Household, on: date | None = None) -> list[tuple[Program, Outcome]]:
-    """Every program open now that the household passes, across all categories, soonest deadline first.
-
-    Candidates are the programs serving the household's district: its own and its city's city-wide ones.
-    """
+def programs_for_household(
+    *, household: Household, on: date | None = None
+) -> tuple[list[tuple[Program, Outcome]], list[tuple[Program, Outcome]]]:
+    """Open programs serving the household's district (its own and city-wide ones), judged on its
+    profile: (those it passes, those that need more information), each soonest deadline first."""
     day = on or timezone.localdate()
     programs = list(
         Program.objects.open_on(day).serving_district(household.district).select_related("city", "district")
     )
-    results = [pair for pair in evaluate_programs(household=household, programs=programs, on=day) if pair[1].eligible]
-    results.sort(key=lambda pair: (pair[0].application_end or date.max, pair[0].title))
-    return results
+    judged = evaluate_programs(household=household, programs=programs, on=day)
+    judged.sort(key=lambda pair: (pair[0].application_end or date.max, pair[0].title))
+    eligible = [pair for pair in judged if pair[1].verdict == Verdict.ELIGIBLE]
+    needs_info = [pair for pair in judged if pair[1].verdict == Verdict.NEEDS_INFO]
+    return eligible, needs_info
+
+
+def programs_may_qualify(*, household: Household, on: date | None = None) -> list[tuple[Program, Outcome]]:
+    """Every open program the household passes, across all categories, soonest deadline first."""
+    return programs_for_household(household=household, on=on)[0]

@@ -12,7 +12,7 @@ from portal.models import User
 
 from .eligibility import Group
 from .models import CriterionGroup, Logic, Program
-from .selectors import rule_trees
+from .selectors import load_rule_trees, rules_changed
 
 
 def _canonical(group: Group) -> list:
@@ -35,7 +35,7 @@ def _canonical(group: Group) -> list:
 def _rules_fingerprint(program: Program) -> str:
     """A digest of everything that decides an outcome. Rewording an explanation, or deleting and
     re-creating identical rules, does not change it; changing a value, operator or grouping does."""
-    tree = rule_trees([program.pk]).get(program.pk)
+    tree = load_rule_trees([program.pk]).get(program.pk)  # from the rows, never the cache
     payload = json.dumps(_canonical(tree) if tree else None, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -53,6 +53,9 @@ def program_rules_changed(*, program: Program, actor: User | None = None) -> Pro
     """Call after criteria were edited: bumps rule_version when what decides an outcome changed."""
     program = Program.objects.select_for_update().get(pk=program.pk)
     program_root_group(program=program)
+    # Wording may have changed even when the decision did not: every process recompiles its cached
+    # trees once this transaction has committed (a rollback leaves the old rules in force).
+    transaction.on_commit(rules_changed)
     fingerprint = _rules_fingerprint(program)
     if fingerprint != program.rule_fingerprint:
         first_time = not program.rule_fingerprint

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from .filters import ProgramFilter
 from .models import Category
-from .selectors import eligibility_for, household_for, programs_may_qualify, public_programs
+from .selectors import eligibility_for, household_for, programs_for_household, public_programs
 
 PAGE_SIZE = 12
 
@@ -52,5 +52,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def may_qualify(request: HttpRequest) -> HttpResponse:
     household = household_for(request.user)
-    results = programs_may_qualify(household=household) if household else []
-    return render(request, "programs/may_qualify.html", {"household": household, "results": results})
+    results, needs_info = programs_for_household(household=household) if household else ([], [])
+    return render(
+        request,
+        "programs/may_qualify.html",
+        {"household": household, "results": results, "needs_info": needs_info},
+    )

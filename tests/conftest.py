@@ -13,7 +13,9 @@ def pytest_collection_modifyitems(config, items):
 
     for item in items:
         if "postgres" in item.keywords and connection.vendor != "postgresql":
-            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL to a Postgres database"))
+            item.add_marker(
+                pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL to a Postgres database")
+            )
         if "redis" in item.keywords and not os.environ.get("REDIS_URL"):
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL"))
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from households.models import Consent, Household
 from portal.models import District, User
 from programs.models import Criterion, CriterionGroup, Logic, Program, ProgramStatus
+from programs.services import program_rules_changed
 
 GWANAK = "11620"
 JUNGGU = "11140"
@@ -26,7 +27,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.kr")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-42")
+    password = factory.django.Password("correct-horse-battery-42")
     role = User.Role.RESIDENT
 
 
@@ -80,7 +81,10 @@ def add_rules(program: Program, *criteria: dict, logic: str = Logic.ALL) -> Crit
     """Give `program` a root group with the given criteria (dicts of Criterion fields)."""
     root = CriterionGroup.objects.create(program=program, logic=logic)
     for position, spec in enumerate(criteria):
-        Criterion.objects.create(group=root, position=position, explanation=spec.pop("explanation", "조건"), **spec)
+        Criterion.objects.create(
+            group=root, position=position, explanation=spec.pop("explanation", "조건"), **spec
+        )
+    program_rules_changed(program=program)
     return root
 
 
@@ -88,13 +92,6 @@ PASSWORD = "correct-horse-battery-42"  # what UserFactory sets
 
 
 def login(client, user: User):
-    """Log `user` in on the test client, in a way that survives the next request.
-
-    UserFactory sets the password in a post-generation hook while skipping the save after it, so the
-    hash never reaches the row; a plain force_login session then fails Django's session-hash check on
-    the next request and the user is anonymous again. Writing the hash first makes both force_login
-    and a real password login work.
-    """
-    User.objects.filter(pk=user.pk).update(password=user.password)
+    """force_login `user` on the test client and return the client, for one-line fixtures."""
     client.force_login(user)
     return client

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -31,6 +33,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
                 message = " ".join(non_field)
         elif isinstance(detail, list):
             message = " ".join(_flatten(detail))
+    elif isinstance(exc, Http404):
+        code = "not_found"  # DRF turns Django's Http404 into NotFound only in its own copy
+        message = str(detail.get("detail", "")) if isinstance(detail, dict) else str(detail)
+    elif isinstance(exc, DjangoPermissionDenied):
+        code = "permission_denied"
+        message = str(detail.get("detail", "")) if isinstance(detail, dict) else str(detail)
     else:
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
         code = codes if isinstance(codes, str) else "error"

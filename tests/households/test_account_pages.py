@@ -65,7 +65,12 @@ def test_signup_with_an_existing_email_is_refused(client):
     UserFactory(email="taken@example.kr")
 
     response = client.post(
-        SIGNUP, {"email": "Taken@Example.kr", "password1": "a-long-unique-pass-91", "password2": "a-long-unique-pass-91"}
+        SIGNUP,
+        {
+            "email": "Taken@Example.kr",
+            "password1": "a-long-unique-pass-91",
+            "password2": "a-long-unique-pass-91",
+        },
     )
 
     assert response.status_code == 200
@@ -76,7 +81,12 @@ def test_signup_with_an_existing_email_is_refused(client):
 
 def test_valid_signup_logs_in_and_goes_to_the_profile_form(client):
     response = client.post(
-        SIGNUP, {"email": "New@Example.kr", "password1": "a-long-unique-pass-91", "password2": "a-long-unique-pass-91"}
+        SIGNUP,
+        {
+            "email": "New@Example.kr",
+            "password1": "a-long-unique-pass-91",
+            "password2": "a-long-unique-pass-91",
+        },
     )
 
     assert response.status_code == 302
@@ -92,8 +102,7 @@ def test_valid_signup_logs_in_and_goes_to_the_profile_form(client):
 
 def test_login_is_locked_after_the_failure_limit(client, settings):
     settings.AXES_ENABLED = True
-    user = UserFactory(email="target@example.kr")
-    user.save()  # store the password UserFactory sets
+    UserFactory(email="target@example.kr")
 
     wrong = {"username": "target@example.kr", "password": "wrong-password-1"}
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
@@ -110,7 +119,6 @@ def test_login_is_locked_after_the_failure_limit(client, settings):
 def test_login_with_the_right_password_before_the_limit_works(client, settings):
     settings.AXES_ENABLED = True
     user = UserFactory(email="resident@example.kr")
-    user.save()
 
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         client.post(LOGIN, {"username": "resident@example.kr", "password": "wrong-password-1"})
@@ -118,6 +126,18 @@ def test_login_with_the_right_password_before_the_limit_works(client, settings):
 
     assert response.status_code == 302
     assert logged_in_user_id(client) == user.pk
+
+
+def test_login_accepts_the_email_in_the_case_it_was_typed_at_signup(client):
+    client.post(SIGNUP, {"email": "New@Example.kr", "password1": PASSWORD, "password2": PASSWORD})
+    assert User.objects.filter(email="new@example.kr").exists()
+    client.post(reverse("households:logout"))
+    assert logged_in_user_id(client) is None
+
+    response = client.post(LOGIN, {"username": "New@Example.kr", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert logged_in_user_id(client) == User.objects.get(email="new@example.kr").pk
 
 
 # --- profile form ----------------------------------------------------------------------------------
@@ -207,7 +227,9 @@ def test_consents_page_gives_the_sensitive_consent(client):
 
     assert response.status_code == 302
     assert response.url == CONSENTS
-    assert Consent.objects.filter(user=household.user, purpose="sensitive", withdrawn_at__isnull=True).exists()
+    assert Consent.objects.filter(
+        user=household.user, purpose="sensitive", withdrawn_at__isnull=True
+    ).exists()
 
 
 def test_consents_page_withdraws_the_sensitive_consent_and_erases_the_answers(household_client, household):
@@ -247,7 +269,9 @@ def test_my_data_download_is_a_json_attachment_with_the_email(household_client, 
     data = json.loads(response.content)
     assert data["account"]["email"] == household.user.email
     assert data["household"]["name"] == "김하나"
-    assert AuditEvent.objects.filter(action="households.data.exported", subject_user_id=household.user.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="households.data.exported", subject_user_id=household.user.pk
+    ).exists()
 
 
 def test_my_data_needs_login(client):

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def household(db):
-    """A resident with both consents and every sensitive question answered, who can log in."""
+    """A resident with both consents and every sensitive question answered."""
     household = HouseholdFactory(
         consents=[Consent.Purpose.PROFILE, Consent.Purpose.SENSITIVE],
         crime_victim=True,
@@ -38,7 +38,6 @@ def household(db):
         income_support="near_poverty",
         notify_by_sms=True,
     )
-    household.user.save()  # UserFactory does not store the password it sets
     return household
 
 

@@ -173,7 +173,9 @@ def test_patch_monthly_income_updates_only_that(household_client, household):
     assert event.data == {"fields": ["monthly_income"]}
 
 
-def test_put_on_an_existing_profile_replaces_it_with_200_without_asking_consent_again(household_client, household):
+def test_put_on_an_existing_profile_replaces_it_with_200_without_asking_consent_again(
+    household_client, household
+):
     data = valid_profile(name="김새롬")
     del data["consent_profile"]
 
@@ -257,7 +259,9 @@ def test_invalid_first_profile_is_400_and_creates_nothing(newcomer_client, newco
 
 
 def test_rrn_is_never_echoed_back_in_the_error(household_client):
-    response = household_client.patch(URL, {"address_detail": "940512-2345678"}, content_type="application/json")
+    response = household_client.patch(
+        URL, {"address_detail": "940512-2345678"}, content_type="application/json"
+    )
 
     assert "2345678" not in response.content.decode()
 

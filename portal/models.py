@@ -114,6 +114,9 @@ class User(AbstractUser):
         help_text=_("Staff see only this district's residents and requests."),
     )
     department = models.CharField(_("department"), max_length=60, blank=True)
+    language = models.CharField(
+        _("language for messages"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -184,3 +187,56 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class Notification(models.Model):
+    """The outbox: one row per message per channel, written in the transaction of the change it reports.
+
+    `event_key` names the event ("programs.application.approved:123"); with the channel it is unique,
+    so however often the event is replayed or a task retried, a resident gets one message per channel.
+    """
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", _("In-app inbox")
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("Text message")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    template = models.CharField(_("template"), max_length=80)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    event_key = models.CharField(_("event"), max_length=120)
+    # Where to send, captured when the event happened (the address in force then).
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["event_key", "channel"], name="notification_once_per_channel")
+        ]
+        indexes = [
+            models.Index(fields=["user", "channel", "read_at"], name="notification_inbox_idx"),
+            models.Index(fields=["status", "created_at"], name="notification_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.get_channel_display()}"

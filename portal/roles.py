@@ -18,6 +18,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "households.view_household",
         "programs.view_program",
         "programs.view_medianincome",
+        "programs.view_application",
+        "programs.change_application",
+        "programs.view_applicationnote",
+        "programs.add_applicationnote",
+        "programs.view_applicationdocument",
+        "programs.view_programquestion",
     ],
     Role.PROGRAM_MANAGER: [
         "programs.view_program",
@@ -40,12 +46,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "programs.change_criterion",
         "programs.delete_criterion",
         "programs.view_medianincome",
+        "programs.view_programquestion",
+        "programs.add_programquestion",
+        "programs.change_programquestion",
+        "programs.delete_programquestion",
+        "programs.view_application",
+        "programs.view_lotterydraw",
     ],
     Role.DISTRICT_MANAGER: [
         "households.view_household",
         "programs.view_program",
         "programs.view_medianincome",
         "portal.view_auditevent",
+        "programs.view_application",
+        "programs.view_lotterydraw",
     ],
 }
 STAFF_ROLES = {Role.CASEWORKER, Role.PROGRAM_MANAGER, Role.DISTRICT_MANAGER, Role.CITY_ADMIN}

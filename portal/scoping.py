@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from households.models import Household
-from programs.models import Program
+from programs.models import Application, Program
 
 from .models import AuditEvent, District, User
 
@@ -47,6 +47,15 @@ def program_editable_by(user: User, program: Program) -> bool:
 
 def audit_events_visible_to(user: User, queryset: QuerySet[AuditEvent] | None = None) -> QuerySet[AuditEvent]:
     queryset = AuditEvent.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.sees_all_districts:
+        return queryset
+    district = _district_of(user)
+    return queryset.filter(district_id=district) if district else queryset.none()
+
+
+def applications_visible_to(user: User, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
+    """Applications of residents of the staff member's district (the district they applied from)."""
+    queryset = Application.objects.all() if queryset is None else queryset
     if user.is_authenticated and user.sees_all_districts:
         return queryset
     district = _district_of(user)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -118,7 +119,18 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True  # a task lost with its worker is delivered again; tasks are idempotent
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Seoul"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Lotteries are drawn the night after their deadline (Asia/Seoul).
+    "draw-due-lotteries": {
+        "task": "programs.tasks.draw_due_lotteries",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    # A notification whose queue message was lost (broker down at commit) is sent within minutes.
+    "requeue-stale-notifications": {
+        "task": "portal.tasks.requeue_stale_notifications",
+        "schedule": crontab(minute="*/5"),
+    },
+}
 
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

@@ -355,3 +355,18 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return localized(self, "explanation")
+
+
+# Applications live in their own module to keep this one about the catalog; Django finds them here.
+from .application_models import (  # noqa: E402, F401
+    ACTIVE_STATUSES,
+    PLACE_HOLDING_STATUSES,
+    UNDECIDED_STATUSES,
+    Application,
+    ApplicationDocument,
+    ApplicationNote,
+    ApplicationStatus,
+    LotteryDraw,
+    ProgramQuestion,
+    QuestionKind,
+)

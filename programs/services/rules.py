@@ -10,9 +10,9 @@ from django.db import transaction
 from portal.audit import audit_log
 from portal.models import User
 
-from .eligibility import Group
-from .models import CriterionGroup, Logic, Program
-from .selectors import load_rule_trees, rules_changed
+from ..eligibility import Group
+from ..models import CriterionGroup, Logic, Program
+from ..selectors import load_rule_trees, rules_changed
 
 
 def _canonical(group: Group) -> list:

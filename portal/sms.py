@@ -1,0 +1,65 @@
+"""Text-message backends: printed to the console by default, or posted to an HTTP SMS gateway.
+
+The gateway contract is the common one of Korean SMS relays: POST JSON {"from", "to", "text"} with a
+bearer key; any 2xx is accepted, anything else (or no answer within the timeout) is a failure the
+outbox records and retries.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+
+from .masking import mask_phone
+
+logger = logging.getLogger(__name__)
+TIMEOUT_SECONDS = 5
+
+
+class SmsError(Exception):
+    pass
+
+
+class ConsoleSmsBackend:
+    def send(self, *, to: str, text: str) -> None:
+        sys.stdout.write(f"[SMS to {mask_phone(to)} from {settings.SMS_SENDER}] {text}\n")
+        sys.stdout.flush()
+
+
+class HttpSmsBackend:
+    def __init__(self, url: str, api_key: str, sender: str) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise SmsError("SMS_GATEWAY_URL must be an http(s) URL")
+        self.url, self.api_key, self.sender = url, api_key, sender
+
+    def send(self, *, to: str, text: str) -> None:
+        body = json.dumps({"from": self.sender, "to": to, "text": text}, ensure_ascii=False).encode()
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
+            self.url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Authorization": f"Bearer {self.api_key}",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            raise SmsError(f"gateway answered {exc.code}") from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise SmsError(f"gateway unreachable: {exc}") from exc
+        if not 200 <= status < 300:
+            raise SmsError(f"gateway answered {status}")
+
+
+def get_backend() -> ConsoleSmsBackend | HttpSmsBackend:
+    if settings.SMS_BACKEND == "http":
+        return HttpSmsBackend(settings.SMS_GATEWAY_URL, settings.SMS_API_KEY, settings.SMS_SENDER)
+    return ConsoleSmsBackend()

@@ -1,0 +1,23 @@
+"""Celery tasks of the core. Tasks take ids, reload rows and call a service; nothing else."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .notifications import Delivery, notification_deliver, notifications_requeue_stale
+
+MAX_ATTEMPTS = 6
+
+
+@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1, acks_late=True)
+def deliver_notification(self, notification_id: int) -> str:
+    result = notification_deliver(notification_id=notification_id)
+    if result == Delivery.FAILED and self.request.retries < self.max_retries:
+        # 30 s, 1 min, 2 min, 4 min, 8 min: a gateway outage is usually short.
+        raise self.retry(countdown=30 * 2**self.request.retries)
+    return str(result)
+
+
+@shared_task
+def requeue_stale_notifications() -> int:
+    return notifications_requeue_stale()

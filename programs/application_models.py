@@ -1,0 +1,224 @@
+"""Applications to programs: questions a program asks, the application and its lifecycle, documents,
+staff notes and lottery draws. Imported into programs.models so Django sees one app."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.i18n import localized
+from portal.models import District
+
+
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    CHOICE = "choice", _("Choice")
+    YES_NO = "yes_no", _("Yes / no")
+    DATE = "date", _("Date")
+    FILE = "file", _("File (document upload)")
+
+
+class ProgramQuestion(models.Model):
+    """A question a program asks on its application form, defined by the program's manager."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    label = models.CharField(_("question (Korean)"), max_length=200)
+    label_en = models.CharField(_("question (English)"), max_length=200, blank=True)
+    help_text = models.CharField(_("hint (Korean)"), max_length=300, blank=True)
+    help_text_en = models.CharField(_("hint (English)"), max_length=300, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    choices = models.JSONField(
+        _("choices"),
+        default=list,
+        blank=True,
+        help_text=_('For "choice" questions: a list such as ["오전", "오후"].'),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("application question")
+        verbose_name_plural = _("application questions")
+
+    def __str__(self) -> str:
+        return localized(self, "label")
+
+    @property
+    def field_name(self) -> str:
+        return f"q{self.pk}"
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    INFO_REQUESTED = "info_requested", _("More information requested")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+    COMPLETED = "completed", _("Completed")
+
+
+# Statuses that hold or may still take a place: used for "applied twice" and capacity counts.
+ACTIVE_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.INFO_REQUESTED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.COMPLETED,
+)
+PLACE_HOLDING_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.COMPLETED)
+UNDECIDED_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.UNDER_REVIEW,
+    ApplicationStatus.INFO_REQUESTED,
+    ApplicationStatus.WAITLISTED,
+)
+
+
+class Application(models.Model):
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.PROTECT, related_name="applications", verbose_name=_("program")
+    )
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("household"),
+    )
+    # The household's district when it applied: what scopes the application to a district's staff.
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
+    reference = models.CharField(_("reference number"), max_length=20, unique=True, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+
+    eligibility_verdict = models.CharField(_("eligibility"), max_length=12, blank=True)
+    eligibility_lines = models.JSONField(_("eligibility details"), default=list, blank=True)
+    eligibility_rule_version = models.PositiveIntegerField(_("rule version"), null=True, blank=True)
+    eligibility_checked_at = models.DateTimeField(_("eligibility checked"), null=True, blank=True)
+
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
+    lottery_rank = models.PositiveIntegerField(_("lottery rank"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["answers", "eligibility_lines"])
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        indexes = [
+            # The review queue: a district's open applications, oldest first.
+            models.Index(fields=["district", "status", "submitted_at"], name="application_queue_idx"),
+            models.Index(fields=["program", "status", "submitted_at"], name="application_program_idx"),
+        ]
+        constraints = [
+            # One live application per household and program, whatever the code path (API, web, admin).
+            models.UniqueConstraint(
+                fields=["program", "household"],
+                condition=~Q(status__in=["cancelled", "rejected"]),
+                name="application_one_live_per_household",
+                violation_error_message=_("You have already applied to this program."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_reason=""),
+                name="application_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or _("Draft application")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in UNDECIDED_STATUSES or self.status == ApplicationStatus.DRAFT
+
+
+def _document_path(instance: ApplicationDocument, filename: str) -> str:
+    # A random name: the resident's file name may hold personal data and must not become a path.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"applications/{instance.application_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class ApplicationDocument(models.Model):
+    """An uploaded document, stored under MEDIA_ROOT (never served directly: see programs.views)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    question = models.ForeignKey(
+        ProgramQuestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to=_document_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ApplicationNote(models.Model):
+    """A caseworker's note on an application; visible to staff only."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class LotteryDraw(models.Model):
+    """A lottery held for a program at its deadline; `seed` lets anyone replay the draw."""
+
+    program = models.OneToOneField("programs.Program", on_delete=models.PROTECT, related_name="lottery_draw")
+    seed = models.CharField(_("seed"), max_length=64)
+    drawn_at = models.DateTimeField(_("drawn"), auto_now_add=True)
+    entrants = models.PositiveIntegerField(_("entrants"))
+    approved = models.PositiveIntegerField(_("approved"))
+    order = models.JSONField(_("drawn order (application ids)"), default=list)
+
+    class Meta:
+        verbose_name = _("lottery draw")
+        verbose_name_plural = _("lottery draws")
+
+    def __str__(self) -> str:
+        return f"{self.program} · {self.drawn_at:%Y-%m-%d}"

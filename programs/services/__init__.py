@@ -1,0 +1,18 @@
+"""Business operations of the programs app. Views, admin, API, commands and tasks call these."""
+
+from .applications import (  # noqa: F401
+    ApplicationError,
+    answers_problems,
+    application_cancel,
+    application_complete,
+    application_decide,
+    application_draft_save,
+    application_evaluate,
+    application_note_add,
+    application_provide_info,
+    application_submit,
+    document_attach,
+    upload_problem,
+)
+from .lottery import lottery_draw, lottery_draws_due  # noqa: F401
+from .rules import program_root_group, program_rules_changed  # noqa: F401

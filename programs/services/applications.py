@@ -1,0 +1,493 @@
+"""The application lifecycle: draft → submitted → (eligibility task) → approved / waitlisted / review …
+
+Every state change is one transaction that locks the application row, checks the transition table,
+writes the audit event and queues the resident's notification on commit. Capacity is never a counter:
+the program row is locked and the approved applications are counted under that lock, so concurrent
+submissions or decisions can never approve more than the program's places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from households.models import Consent, Household
+from portal.audit import audit_log
+from portal.models import User
+from portal.notifications import notify
+
+from ..eligibility import Verdict
+from ..models import (
+    ACTIVE_STATUSES,
+    PLACE_HOLDING_STATUSES,
+    Application,
+    ApplicationDocument,
+    ApplicationNote,
+    ApplicationStatus,
+    Program,
+    ProgramQuestion,
+    QuestionKind,
+    SelectionMethod,
+)
+from ..selectors import eligibility_for
+
+S = ApplicationStatus
+
+# Which status may follow which. Anything else is refused by _move, whoever asks (web, admin, API).
+TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.SUBMITTED, S.CANCELLED},
+    S.SUBMITTED: {S.UNDER_REVIEW, S.APPROVED, S.WAITLISTED, S.REJECTED, S.INFO_REQUESTED, S.CANCELLED},
+    S.UNDER_REVIEW: {S.APPROVED, S.WAITLISTED, S.REJECTED, S.INFO_REQUESTED, S.CANCELLED},
+    S.INFO_REQUESTED: {S.UNDER_REVIEW, S.APPROVED, S.WAITLISTED, S.REJECTED, S.CANCELLED},
+    S.WAITLISTED: {S.APPROVED, S.UNDER_REVIEW, S.REJECTED, S.CANCELLED},
+    S.APPROVED: {S.COMPLETED, S.CANCELLED},
+    S.REJECTED: set(),
+    S.CANCELLED: set(),
+    S.COMPLETED: set(),
+}
+# What a resident may cancel: anything not yet finished. Cancelling an approved place frees it.
+CANCELLABLE = {S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.INFO_REQUESTED, S.WAITLISTED, S.APPROVED}
+STAFF_ACTIONS = {
+    "approve": S.APPROVED,
+    "reject": S.REJECTED,
+    "waitlist": S.WAITLISTED,
+    "request_info": S.INFO_REQUESTED,
+    "review": S.UNDER_REVIEW,
+    "complete": S.COMPLETED,
+}
+ALLOWED_UPLOAD_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".hwp": "application/x-hwp",
+}
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+@dataclass
+class ApplicationError(Exception):
+    """A refusal the user can act on. `code` is stable for the API; `message` is translated."""
+
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _locked(application_id: int) -> Application:
+    # of=("self",): lock the application row only, not the program and household rows joined in.
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("program", "household__user")
+        .get(pk=application_id)
+    )
+
+
+def _move(application: Application, to: str, *, actor: User | None, **fields: Any) -> Application:
+    """Change status on a row locked by the caller, refusing what TRANSITIONS does not allow."""
+    if to not in TRANSITIONS[application.status]:
+        raise ApplicationError(
+            "invalid_transition",
+            _("This application is %(status)s: it cannot be changed that way.")
+            % {"status": application.get_status_display()},
+        )
+    previous = application.status
+    application.status = to
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application._history_user = actor  # simple-history: who made this change, also from tasks
+    application.save()
+    application._event = audit_log(
+        actor=actor,
+        action=f"programs.application.{to}",
+        target=application,
+        subject_user_id=application.household.user_id,
+        district=application.district,
+        data={"from": previous, "to": to, "reference": application.reference},
+    )
+    return application
+
+
+def _notify(application: Application, template: str) -> None:
+    program = application.program
+    notify(
+        user=application.household.user,
+        template=template,
+        # The audit event of the transition names it uniquely: one message per channel per transition.
+        event_key=f"application:{application.pk}:{template}:{application._event.pk}",
+        context={
+            "program": program.title,
+            "program_en": program.title_en,
+            "reference": application.reference or "",
+            "reason": application.decision_reason,
+            "link": f"{settings.SITE_URL}/programs/applications/{application.pk}/",
+        },
+    )
+
+
+def _places_taken(program: Program) -> int:
+    return Application.objects.filter(program=program, status__in=PLACE_HOLDING_STATUSES).count()
+
+
+def _lock_program(program_id: int) -> Program:
+    return Program.objects.select_for_update().get(pk=program_id)
+
+
+def _has_place(program: Program) -> bool:
+    """Call with the program row locked: the count is only final under that lock."""
+    return program.capacity is None or _places_taken(program) < program.capacity
+
+
+def _require_household(user: User) -> Household:
+    household = (
+        Household.objects.select_related("district").filter(user=user, anonymized_at__isnull=True).first()
+    )
+    profile_consent = Consent.objects.filter(
+        user=user, purpose=Consent.Purpose.PROFILE, withdrawn_at__isnull=True
+    )
+    if household is None or not profile_consent.exists():
+        raise ApplicationError(
+            "profile_incomplete",
+            _("Complete your household profile before you apply: programs decide on it."),
+        )
+    return household
+
+
+def _check_can_apply(program: Program, household: Household, *, exclude: int | None = None) -> None:
+    if not program.is_open_now:
+        raise ApplicationError("closed", _("Applications for this program are not open now."))
+    others = Application.objects.filter(program=program, household=household, status__in=ACTIVE_STATUSES)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise ApplicationError("duplicate", _("You have already applied to this program."))
+
+
+def answers_problems(program: Program, answers: dict[str, Any], *, documents: set[int] = frozenset()) -> dict:
+    """Question field name → message for each required question left unanswered."""
+    problems = {}
+    for question in program.questions.all():
+        if not question.required:
+            continue
+        if question.kind == QuestionKind.FILE:
+            if question.pk not in documents:
+                problems[question.field_name] = _("Upload this document.")
+        elif answers.get(question.field_name) in (None, "", []):
+            problems[question.field_name] = _("Answer this question.")
+    return problems
+
+
+# --- resident operations -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_draft_save(*, user: User, program: Program, answers: dict[str, Any]) -> Application:
+    """Keep what the resident has answered so far (they may leave and come back)."""
+    household = _require_household(user)
+    draft = (
+        Application.objects.select_for_update()
+        .filter(program=program, household=household, status=S.DRAFT)
+        .first()
+    )
+    if draft is None:
+        _check_can_apply(program, household)
+        draft = Application(program=program, household=household, district=household.district)
+    draft.answers = answers
+    draft._history_user = user
+    try:
+        with transaction.atomic():
+            draft.save()
+    except IntegrityError as exc:  # a concurrent request created one first
+        raise ApplicationError("duplicate", _("You have already applied to this program.")) from exc
+    return draft
+
+
+@transaction.atomic
+def application_submit(
+    *, user: User, program: Program, answers: dict[str, Any] | None = None, request: HttpRequest | None = None
+) -> Application:
+    """Submit the resident's application; eligibility and the decision follow in a task after commit."""
+    household = _require_household(user)
+    draft = (
+        Application.objects.select_for_update()
+        .select_related("household")
+        .filter(program=program, household=household, status=S.DRAFT)
+        .first()
+    )
+    _check_can_apply(program, household, exclude=draft.pk if draft else None)
+    if draft is None:
+        draft = Application(program=program, household=household, district=household.district, answers={})
+    if answers is not None:
+        draft.answers = answers
+    documents = set(draft.documents.values_list("question_id", flat=True)) if draft.pk else set()
+    problems = answers_problems(program, draft.answers, documents=documents)
+    if problems:
+        raise ApplicationError("incomplete", " ".join(sorted(set(problems.values()))))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            if draft.pk is None:
+                draft._history_user = user
+                draft.save()
+            # The reference is the row's id under the year: unique without a shared counter to lock.
+            draft.reference = f"HN-{timezone.localtime(now).year}-{draft.pk:06d}"
+            _move(draft, S.SUBMITTED, actor=user, submitted_at=now, district=household.district)
+    except IntegrityError as exc:  # the database's one-live-application rule, under a race
+        raise ApplicationError("duplicate", _("You have already applied to this program.")) from exc
+    _notify(draft, "application.submitted")
+    transaction.on_commit(lambda: _queue_evaluation(draft.pk))
+    return draft
+
+
+def _queue_evaluation(application_id: int) -> None:
+    from ..tasks import process_application
+
+    process_application.delay(application_id)
+
+
+def application_evaluate(*, application_id: int) -> Application:
+    """The submission task: judge eligibility (stored with its rule version), then route by method.
+
+    Idempotent: an application already judged, or no longer submitted, is left as it is.
+    """
+    with transaction.atomic():
+        application = _locked(application_id)
+        if application.status != S.SUBMITTED or application.eligibility_checked_at is not None:
+            return application
+        outcome = eligibility_for(program=application.program, household=application.household)
+        application.eligibility_verdict = str(outcome.verdict)
+        application.eligibility_lines = outcome.as_dict()["lines"]
+        application.eligibility_rule_version = outcome.rule_version
+        application.eligibility_checked_at = timezone.now()
+        application.save(
+            update_fields=[
+                "eligibility_verdict",
+                "eligibility_lines",
+                "eligibility_rule_version",
+                "eligibility_checked_at",
+            ]
+        )
+        method = application.program.selection_method
+        if outcome.verdict != Verdict.ELIGIBLE:
+            # Never an automatic refusal: a caseworker looks at what did not match or is missing.
+            _move(application, S.UNDER_REVIEW, actor=None)
+            _notify(application, "application.under_review")
+        elif method == SelectionMethod.FIRST_COME:
+            program = _lock_program(application.program_id)
+            if _has_place(program):
+                _move(application, S.APPROVED, actor=None, decided_at=timezone.now())
+                _notify(application, "application.approved")
+            else:
+                _move(application, S.WAITLISTED, actor=None)
+                _notify(application, "application.waitlisted")
+        elif method == SelectionMethod.REVIEW:
+            _move(application, S.UNDER_REVIEW, actor=None)
+            _notify(application, "application.under_review")
+        # Lottery entries stay "submitted" until the draw at the deadline.
+    return application
+
+
+@transaction.atomic
+def application_provide_info(*, user: User, application: Application, answers: dict[str, Any]) -> Application:
+    """The resident answers a request for more information: the application returns to review."""
+    application = _locked(application.pk)
+    if application.household.user_id != user.pk:
+        raise ApplicationError("not_found", _("Application not found."))
+    if application.status != S.INFO_REQUESTED:
+        raise ApplicationError("invalid_transition", _("No information was asked for on this application."))
+    application.answers = answers
+    return _move(application, S.UNDER_REVIEW, actor=user)
+
+
+@transaction.atomic
+def application_cancel(
+    *, user: User, application: Application, request: HttpRequest | None = None
+) -> Application:
+    application = _locked(application.pk)
+    if application.household.user_id != user.pk:
+        raise ApplicationError("not_found", _("Application not found."))
+    if application.status not in CANCELLABLE:
+        raise ApplicationError(
+            "invalid_transition",
+            _("This application is %(status)s: it can no longer be cancelled.")
+            % {"status": application.get_status_display()},
+        )
+    held_a_place = application.status == S.APPROVED
+    if held_a_place:
+        _lock_program(application.program_id)  # taken before promoting, so two cancels queue up
+    if application.status == S.DRAFT:
+        application._history_user = user
+        application.delete()
+        return application
+    _move(application, S.CANCELLED, actor=user)
+    _notify(application, "application.cancelled")
+    if held_a_place:
+        _promote_from_waitlist(application.program)
+    return application
+
+
+def _promote_from_waitlist(program: Program) -> Application | None:
+    """Give a freed place to the head of the waiting list. Call with the program row locked."""
+    program = Program.objects.get(pk=program.pk)
+    if not _has_place(program):
+        return None
+    head = (
+        # skip_locked: a waitlisted application a caseworker is deciding right now is passed over
+        # rather than waited for (waiting could deadlock with their lock on the program).
+        Application.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("program", "household__user")
+        .filter(program=program, status=S.WAITLISTED)
+        .order_by("lottery_rank", "submitted_at", "pk")
+        .first()
+    )
+    if head is None:
+        return None
+    _move(head, S.APPROVED, actor=None, decided_at=timezone.now())
+    _notify(head, "application.promoted")
+    return head
+
+
+# --- staff operations --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_decide(
+    *,
+    application: Application,
+    action: str,
+    actor: User,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> Application:
+    """A caseworker's decision. Reason is required to reject and to ask for more information."""
+    if action not in STAFF_ACTIONS:
+        raise ApplicationError("invalid_action", _("Unknown action."))
+    to = STAFF_ACTIONS[action]
+    reason = reason.strip()
+    if to in (S.REJECTED, S.INFO_REQUESTED) and not reason:
+        raise ApplicationError(
+            "reason_required",
+            _("Give a reason: the resident will read it.")
+            if to == S.REJECTED
+            else _("Say what information is needed: the resident will read it."),
+        )
+    application = _locked(application.pk)
+    if to not in TRANSITIONS[application.status]:
+        raise ApplicationError(
+            "invalid_transition",
+            _("This application is %(status)s: it cannot be changed that way.")
+            % {"status": application.get_status_display()},
+        )
+    fields: dict[str, Any] = {}
+    if to in (S.APPROVED, S.REJECTED):
+        fields.update(decided_at=timezone.now(), decided_by=actor)
+    if to in (S.REJECTED, S.INFO_REQUESTED):
+        fields["decision_reason"] = reason
+    if to == S.APPROVED:
+        program = _lock_program(application.program_id)
+        if not _has_place(program):
+            raise ApplicationError(
+                "full", _("All places are taken: put the application on the waiting list instead.")
+            )
+    _move(application, to, actor=actor, **fields)
+    template = {
+        S.APPROVED: "application.approved",
+        S.REJECTED: "application.rejected",
+        S.WAITLISTED: "application.waitlisted",
+        S.INFO_REQUESTED: "application.info_requested",
+        S.UNDER_REVIEW: "application.under_review",
+        S.COMPLETED: "application.completed",
+    }[to]
+    _notify(application, template)
+    return application
+
+
+def application_complete(*, application: Application, actor: User) -> Application:
+    return application_decide(application=application, action="complete", actor=actor)
+
+
+@transaction.atomic
+def application_note_add(*, application: Application, author: User, body: str) -> ApplicationNote:
+    body = body.strip()
+    if not body:
+        raise ApplicationError("empty", _("Write the note first."))
+    note = ApplicationNote.objects.create(application=application, author=author, body=body)
+    audit_log(
+        actor=author,
+        action="programs.application.note_added",
+        target=application,
+        subject_user_id=application.household.user_id,
+        district=application.district,
+    )
+    return note
+
+
+# --- documents ---------------------------------------------------------------------------------------
+
+
+def upload_problem(upload: UploadedFile) -> str | None:
+    """Why a file cannot be accepted, or None. Checks the extension, the size and the first bytes."""
+    name = upload.name or ""
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    if suffix not in ALLOWED_UPLOAD_TYPES:
+        return _("Upload a PDF, JPG, PNG or HWP file.")
+    if upload.size is None or upload.size == 0:
+        return _("The file is empty.")
+    if upload.size > MAX_UPLOAD_BYTES:
+        return _("The file is larger than 10 MB.")
+    head = upload.read(8)
+    upload.seek(0)
+    signatures = {
+        ".pdf": (b"%PDF",),
+        ".png": (b"\x89PNG",),
+        ".jpg": (b"\xff\xd8\xff",),
+        ".jpeg": (b"\xff\xd8\xff",),
+        ".hwp": (b"\xd0\xcf\x11\xe0", b"PK\x03\x04"),  # HWP 5 (OLE) or HWPX (zip)
+    }
+    if not head.startswith(signatures[suffix]):
+        return _("The file's content does not match its type.")
+    return None
+
+
+@transaction.atomic
+def document_attach(
+    *, user: User, application: Application, question: ProgramQuestion | None, upload: UploadedFile
+) -> ApplicationDocument:
+    application = _locked(application.pk)
+    if application.household.user_id != user.pk:
+        raise ApplicationError("not_found", _("Application not found."))
+    if application.status not in (S.DRAFT, S.INFO_REQUESTED):
+        raise ApplicationError("locked", _("Documents can be added only before submitting or when asked."))
+    if question is not None and (
+        question.program_id != application.program_id or question.kind != QuestionKind.FILE
+    ):
+        raise ApplicationError("invalid_question", _("That question does not take a document."))
+    problem = upload_problem(upload)
+    if problem:
+        raise ApplicationError("invalid_file", problem)
+    if question is not None:
+        # One document per question: a new upload replaces the old one.
+        for old in application.documents.filter(question=question):
+            old.file.delete(save=False)
+            old.delete()
+    suffix = upload.name[upload.name.rfind(".") :].lower()
+    return ApplicationDocument.objects.create(
+        application=application,
+        question=question,
+        file=upload,
+        original_name=upload.name[:200],
+        content_type=ALLOWED_UPLOAD_TYPES[suffix],
+        size=upload.size,
+    )

@@ -85,3 +85,16 @@ def manager_a(db):
 @pytest.fixture
 def city_admin(db):
     return _staff("city_admin", None, "admin@example.kr")
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a service call as if its transaction committed: on_commit work (task queueing, which is
+    eager in tests) runs when the call returns. Inside a test's wrapping transaction nothing commits,
+    so without this a submitted application would never reach its evaluation task."""
+
+    def run(service, /, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return service(**kwargs)
+
+    return run

@@ -58,7 +58,8 @@ MESSAGES: dict[str, Message] = {
     "application.rejected": Message(
         subject=_("Decision on your application %(reference)s"),
         body=_(
-            "Your application %(reference)s to %(program)s was not approved. Reason: %(reason)s. "
+            "Your application %(reference)s to %(program)s was not approved.\n"
+            "Reason: %(reason)s\n"
             "You may ask the department named on the program page about this decision. %(link)s"
         ),
         sms=_("[Hana] %(reference)s was not approved. See the reason at Hana."),
@@ -66,8 +67,9 @@ MESSAGES: dict[str, Message] = {
     "application.info_requested": Message(
         subject=_("More information needed for %(reference)s"),
         body=_(
-            "The district needs more information about your application %(reference)s to %(program)s: "
-            "%(reason)s. Please answer at %(link)s"
+            "The district needs more information about your application %(reference)s to %(program)s:\n"
+            "%(reason)s\n"
+            "Please answer at %(link)s"
         ),
         sms=_("[Hana] More information needed for %(reference)s."),
     ),

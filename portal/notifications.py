@@ -60,7 +60,12 @@ def notify(*, user: User, template: str, event_key: str, context: dict[str, Any]
                     sent_at=now if in_app else None,
                 )
         except IntegrityError:
-            continue  # this event was already recorded for this channel
+            # Fix: this used to `continue` on any IntegrityError, so a row refused for another reason
+            # (a user id that does not exist, a broken constraint) vanished without a trace. Only
+            # the duplicate of an event already recorded for this channel is the expected case.
+            if Notification.objects.filter(event_key=event_key, channel=channel).exists():
+                continue  # this event was already recorded for this channel
+            raise
         created.append(row)
         if not in_app:
             transaction.on_commit(lambda pk=row.pk: _queue(pk))
@@ -70,7 +75,17 @@ def notify(*, user: User, template: str, event_key: str, context: dict[str, Any]
 def _queue(notification_id: int) -> None:
     from .tasks import deliver_notification
 
-    deliver_notification.delay(notification_id)
+    # Fix: this runs in an on_commit hook, after the change is committed. An exception here (broker
+    # down, or a task error propagated by eager mode) used to escape the commit: the request that
+    # made the change answered 500 although the change was saved, and the hooks after this one (the
+    # other channels, the evaluation task) never ran. Logged instead: a row whose message never
+    # reached the broker is still pending, and notifications_requeue_stale() queues it again.
+    try:
+        deliver_notification.delay(notification_id)
+    except Exception:
+        logger.exception(
+            "could not queue notification %s; it stays pending for the requeue job", notification_id
+        )
 
 
 def render(notification: Notification) -> tuple[str, str]:

@@ -53,7 +53,9 @@ def audit_events_visible_to(user: User, queryset: QuerySet[AuditEvent] | None = 
     return queryset.filter(district_id=district) if district else queryset.none()
 
 
-def applications_visible_to(user: User, queryset: QuerySet[Application] | None = None) -> QuerySet[Application]:
+def applications_visible_to(
+    user: User, queryset: QuerySet[Application] | None = None
+) -> QuerySet[Application]:
     """Applications of residents of the staff member's district (the district they applied from)."""
     queryset = Application.objects.all() if queryset is None else queryset
     if user.is_authenticated and user.sees_all_districts:

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "households",
     "programs",
@@ -61,8 +63,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(), for STAFF_OTP_REQUIRED
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the message middleware: it says why a staff member was logged out.
+    "portal.middleware.StaffSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -82,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.unread_count",
             ],
         },
     },
@@ -118,6 +124,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True  # a task lost with its worker is delivered again; tasks are idempotent
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Where tasks are sent (and what `celery worker -Q` should consume); the worker integration test gives
+# its own worker a queue of its own so it never picks up, or leaves behind, anyone else's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULE: dict = {
     # Lotteries are drawn the night after their deadline (Asia/Seoul).
@@ -157,6 +166,17 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Staff 2-step login (django-otp, TOTP): when on, /admin/ asks for a token from the staff member's
+# authenticator app and lets in only OTP-verified staff. Give staff a TOTP device before turning it on.
+STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Hana"  # the name authenticator apps show next to the code
+# PIPA safeguard: a staff session ends after this many idle minutes (a warning shows 2 minutes before).
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+if STAFF_SESSION_IDLE_MINUTES < 3:
+    raise ImproperlyConfigured(
+        "STAFF_SESSION_IDLE_MINUTES must be at least 3 (the warning comes 2 minutes early)."
+    )
 
 # --- Internationalization -------------------------------------------------------------------------
 LANGUAGE_CODE = "ko"

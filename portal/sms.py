@@ -7,6 +7,7 @@ outbox records and retries.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import sys
@@ -31,6 +32,21 @@ class ConsoleSmsBackend:
         sys.stdout.flush()
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Treat a 3xx answer as the failure it is.
+
+    Fix: urllib followed redirects, turning the POST into a GET to wherever the gateway pointed and
+    carrying the Authorization header along (to any host). A 200 from that page was then counted
+    as a sent message although the gateway never accepted it, and the bearer key could leak.
+    """
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # urllib then raises HTTPError with the 3xx code
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
 class HttpSmsBackend:
     def __init__(self, url: str, api_key: str, sender: str) -> None:
         if not url.startswith(("http://", "https://")):
@@ -49,12 +65,16 @@ class HttpSmsBackend:
             },
         )
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
                 status = response.status
         except urllib.error.HTTPError as exc:
             raise SmsError(f"gateway answered {exc.code}") from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise SmsError(f"gateway unreachable: {exc}") from exc
+        except http.client.HTTPException as exc:
+            # Fix: a garbled or cut-short answer (BadStatusLine, IncompleteRead…) is not an OSError and
+            # escaped as a bare http.client exception instead of the SmsError this module promises.
+            raise SmsError(f"gateway answered badly: {exc.__class__.__name__}") from exc
         if not 200 <= status < 300:
             raise SmsError(f"gateway answered {status}")
 

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import inbox_views, staff_session, views
 
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
@@ -13,10 +13,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("programs/", include("programs.urls")),
     path("accounts/", include("households.urls")),
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),
+    path("inbox/<int:pk>/", inbox_views.inbox_open, name="inbox_open"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin-keepalive/", staff_session.keepalive, name="admin-keepalive"),
     path("admin/", admin.site.urls),
 ]

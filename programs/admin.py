@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from households.models import Employment, Gender, HousingTenure, IncomeSupport
+from portal.admin_tools import ScopedHistoryMixin
 from portal.i18n import is_english
 from portal.models import District
 from portal.scoping import program_editable_by, programs_visible_to
 
+from .admin_applications import ProgramQuestionInline  # also registers the review queue admin
 from .eligibility import Group, Rule, evaluate, rule_problems
 from .models import Criterion, CriterionGroup, Field, MedianIncome, PolicyMilestone, PolicyOfficial, Program
 from .selectors import MEDIAN_CACHE_KEY, median_table, place_names, rule_trees
@@ -70,7 +72,7 @@ def render_tree(group: Group | None, depth: int = 0) -> str:
 
 
 @admin.register(Program)
-class ProgramAdmin(SimpleHistoryAdmin):
+class ProgramAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = (
         "title",
         "owner_name",
@@ -85,7 +87,7 @@ class ProgramAdmin(SimpleHistoryAdmin):
     search_fields = ("title", "title_en", "summary", "department", "slug")
     prepopulated_fields = {"slug": ("title_en",)}
     readonly_fields = ("rule_version", "rules_summary")
-    inlines = [CriterionGroupInline, PolicyOfficialInline, PolicyMilestoneInline]
+    inlines = [CriterionGroupInline, ProgramQuestionInline, PolicyOfficialInline, PolicyMilestoneInline]
     fieldsets = (
         (
             None,
@@ -299,7 +301,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(CriterionGroup)
-class CriterionGroupAdmin(SimpleHistoryAdmin):
+class CriterionGroupAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "program", "logic", "parent")
     list_select_related = ("program", "parent")
     search_fields = ("program__title", "label")

@@ -96,7 +96,8 @@ class Application(models.Model):
         related_name="applications",
         verbose_name=_("household"),
     )
-    # The household's district when it applied: what scopes the application to a district's staff.
+    # The district whose staff review it (the program's, or for a city-wide program the applicant's):
+    # what scopes the application to a district's staff.
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
     )
@@ -133,9 +134,11 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
         indexes = [
-            # The review queue: a district's open applications, oldest first.
+            # The review queue: a district's applications oldest first, all or of one status.
+            models.Index(fields=["district", "submitted_at"], name="application_district_idx"),
             models.Index(fields=["district", "status", "submitted_at"], name="application_queue_idx"),
             models.Index(fields=["program", "status", "submitted_at"], name="application_program_idx"),
+            models.Index(fields=["submitted_at"], name="application_submitted_idx"),  # city admins' queue
         ]
         constraints = [
             # One live application per household and program, whatever the code path (API, web, admin).
@@ -152,7 +155,7 @@ class Application(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.reference or _("Draft application")
+        return self.reference or str(_("Draft application"))
 
     @property
     def is_open(self) -> bool:

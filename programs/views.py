@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from .application_views import apply_panel
 from .filters import ProgramFilter
 from .models import Category
 from .selectors import eligibility_for, household_for, programs_for_household, public_programs
@@ -45,7 +46,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programs/detail.html",
-        {"program": program, "household": household, "outcome": outcome},
+        {"program": program, "household": household, "outcome": outcome, **apply_panel(request, program)},
     )
 
 

@@ -9,7 +9,17 @@ from django.utils import timezone
 
 from households.models import Consent, Household
 from portal.models import District, User
-from programs.models import Criterion, CriterionGroup, Logic, Program, ProgramStatus
+from programs.models import (
+    Application,
+    ApplicationStatus,
+    Criterion,
+    CriterionGroup,
+    Logic,
+    Program,
+    ProgramQuestion,
+    ProgramStatus,
+    QuestionKind,
+)
 from programs.services import program_rules_changed
 
 GWANAK = "11620"
@@ -95,3 +105,36 @@ def login(client, user: User):
     """force_login `user` on the test client and return the client, for one-line fixtures."""
     client.force_login(user)
     return client
+
+
+class ProgramQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgramQuestion
+
+    program = factory.SubFactory(ProgramFactory)
+    kind = QuestionKind.TEXT
+    label = factory.Sequence(lambda n: f"질문 {n}")
+    label_en = factory.Sequence(lambda n: f"Question {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A submitted application written straight to the database, bypassing the services: for lists,
+    filters and scoping. Its district is its household's, as application_submit records it."""
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    program = factory.SubFactory(ProgramFactory)
+    household = factory.SubFactory(HouseholdFactory)
+    district = factory.LazyAttribute(lambda o: o.household.district)
+    status = ApplicationStatus.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def with_reference(obj, create, extracted, **kwargs):
+        # The reference format of application_submit: the row's id under the submission year.
+        if create and obj.submitted_at and not obj.reference:
+            obj.reference = f"HN-{timezone.localtime(obj.submitted_at).year}-{obj.pk:06d}"
+            obj.save(update_fields=["reference"])

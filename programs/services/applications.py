@@ -95,7 +95,14 @@ def _locked(application_id: int) -> Application:
     )
 
 
-def _move(application: Application, to: str, *, actor: User | None, **fields: Any) -> Application:
+def _move(
+    application: Application,
+    to: str,
+    *,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    **fields: Any,
+) -> Application:
     """Change status on a row locked by the caller, refusing what TRANSITIONS does not allow."""
     if to not in TRANSITIONS[application.status]:
         raise ApplicationError(
@@ -113,6 +120,7 @@ def _move(application: Application, to: str, *, actor: User | None, **fields: An
         actor=actor,
         action=f"programs.application.{to}",
         target=application,
+        request=request,
         subject_user_id=application.household.user_id,
         district=application.district,
         data={"from": previous, "to": to, "reference": application.reference},
@@ -135,6 +143,12 @@ def _notify(application: Application, template: str) -> None:
             "link": f"{settings.SITE_URL}/programs/applications/{application.pk}/",
         },
     )
+
+
+def _reviewing_district(program: Program, household: Household):
+    """Whose staff review it: the district that owns the program, or for a city-wide program the
+    applicant's own district (where their caseworkers are)."""
+    return program.district if program.district_id else household.district
 
 
 def _places_taken(program: Program) -> int:
@@ -203,7 +217,9 @@ def application_draft_save(*, user: User, program: Program, answers: dict[str, A
     )
     if draft is None:
         _check_can_apply(program, household)
-        draft = Application(program=program, household=household, district=household.district)
+        draft = Application(
+            program=program, household=household, district=_reviewing_district(program, household)
+        )
     draft.answers = answers
     draft._history_user = user
     try:
@@ -228,7 +244,9 @@ def application_submit(
     )
     _check_can_apply(program, household, exclude=draft.pk if draft else None)
     if draft is None:
-        draft = Application(program=program, household=household, district=household.district, answers={})
+        draft = Application(
+            program=program, household=household, district=_reviewing_district(program, household), answers={}
+        )
     if answers is not None:
         draft.answers = answers
     documents = set(draft.documents.values_list("question_id", flat=True)) if draft.pk else set()
@@ -243,12 +261,24 @@ def application_submit(
                 draft.save()
             # The reference is the row's id under the year: unique without a shared counter to lock.
             draft.reference = f"HN-{timezone.localtime(now).year}-{draft.pk:06d}"
-            _move(draft, S.SUBMITTED, actor=user, submitted_at=now, district=household.district)
+            _move(
+                draft,
+                S.SUBMITTED,
+                actor=user,
+                submitted_at=now,
+                district=_reviewing_district(program, household),
+            )
     except IntegrityError as exc:  # the database's one-live-application rule, under a race
         raise ApplicationError("duplicate", _("You have already applied to this program.")) from exc
     _notify(draft, "application.submitted")
     transaction.on_commit(lambda: _queue_evaluation(draft.pk))
     return draft
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = ApplicationDocument._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
 
 
 def _queue_evaluation(application_id: int) -> None:
@@ -328,10 +358,13 @@ def application_cancel(
     if held_a_place:
         _lock_program(application.program_id)  # taken before promoting, so two cancels queue up
     if application.status == S.DRAFT:
+        # Nothing was submitted: the draft and its uploaded files go, once the deletion commits.
+        files = [document.file.name for document in application.documents.all()]
         application._history_user = user
         application.delete()
+        transaction.on_commit(lambda: _delete_files(files))
         return application
-    _move(application, S.CANCELLED, actor=user)
+    _move(application, S.CANCELLED, actor=user, request=request)
     _notify(application, "application.cancelled")
     if held_a_place:
         _promote_from_waitlist(application.program)
@@ -393,15 +426,16 @@ def application_decide(
     fields: dict[str, Any] = {}
     if to in (S.APPROVED, S.REJECTED):
         fields.update(decided_at=timezone.now(), decided_by=actor)
-    if to in (S.REJECTED, S.INFO_REQUESTED):
-        fields["decision_reason"] = reason
+    # The reason shown to the resident belongs to the latest step only: an earlier request for
+    # information must not read as the reason for an approval.
+    fields["decision_reason"] = reason if to in (S.REJECTED, S.INFO_REQUESTED) else ""
     if to == S.APPROVED:
         program = _lock_program(application.program_id)
         if not _has_place(program):
             raise ApplicationError(
                 "full", _("All places are taken: put the application on the waiting list instead.")
             )
-    _move(application, to, actor=actor, **fields)
+    _move(application, to, actor=actor, request=request, **fields)
     template = {
         S.APPROVED: "application.approved",
         S.REJECTED: "application.rejected",

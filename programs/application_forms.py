@@ -1,0 +1,209 @@
+"""The resident's application form: one field per ProgramQuestion, built when the page is shown.
+
+Answers are stored as JSON on the application under each question's `field_name` ("q12"): text and
+choices as strings, yes/no as "yes"/"no", dates as ISO strings, numbers as JSON numbers. Documents are
+not answers: they become ApplicationDocument rows through the document_attach service.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from portal.i18n import localized
+
+from .models import ApplicationDocument, ProgramQuestion, QuestionKind
+from .services.applications import ALLOWED_UPLOAD_TYPES, upload_problem
+
+K = QuestionKind
+YES, NO = "yes", "no"
+YES_NO_CHOICES = [(YES, _("Yes")), (NO, _("No"))]
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]
+ACCEPT = ",".join(sorted(ALLOWED_UPLOAD_TYPES))
+
+
+class NumberField(forms.DecimalField):
+    """A number as people type it: "1,200" and " 3 " are accepted."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").strip()
+        return super().to_python(value)
+
+
+class DocumentField(forms.FileField):
+    """A document upload, checked by the same rule the service applies (type, size, first bytes)."""
+
+    widget = forms.FileInput
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if isinstance(value, UploadedFile):
+            problem = upload_problem(value)
+            if problem:
+                raise forms.ValidationError(problem, code="invalid_file")
+
+
+def question_field(question: ProgramQuestion) -> forms.Field:
+    label = localized(question, "label")
+    hint = localized(question, "help_text")
+    common: dict[str, Any] = {"label": label, "help_text": hint, "required": question.required}
+    kind = question.kind
+    if kind == K.NUMBER:
+        return NumberField(
+            max_digits=15,
+            decimal_places=2,
+            error_messages={"required": _("Enter a number.")},
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            **common,
+        )
+    if kind == K.CHOICE:
+        choices = [(str(c), str(c)) for c in question.choices or []]
+        return forms.ChoiceField(
+            choices=choices,
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": _("Select an answer."),
+                "invalid_choice": _("Select one of the options."),
+            },
+            **common,
+        )
+    if kind == K.YES_NO:
+        return forms.ChoiceField(
+            choices=YES_NO_CHOICES,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Select yes or no."), "invalid_choice": _("Select yes or no.")},
+            **common,
+        )
+    if kind == K.DATE:
+        common["help_text"] = hint or _("For example, 2026-03-27.")
+        return forms.DateField(
+            input_formats=DATE_INPUT_FORMATS,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            error_messages={
+                "required": _("Enter a date."),
+                "invalid": _("Enter a real date, for example 2026-03-27."),
+            },
+            **common,
+        )
+    if kind == K.FILE:
+        rule = _("PDF, JPG, PNG or HWP, up to 10 MB.")
+        common["help_text"] = f"{hint} {rule}" if hint else rule
+        return DocumentField(
+            max_length=200,
+            allow_empty_file=False,
+            error_messages={"required": _("Upload this document.")},
+            widget=forms.FileInput(attrs={"accept": ACCEPT}),
+            **common,
+        )
+    return forms.CharField(
+        max_length=1000,
+        error_messages={"required": _("Answer this question.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
+        **common,
+    )
+
+
+def answer_to_json(question: ProgramQuestion, value: Any) -> Any:
+    """A cleaned value as it is stored in Application.answers; None for "no answer"."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class ApplicationAnswersForm(forms.Form):
+    """The answers to a program's questions.
+
+    `initial` holds the stored answers and, for file questions, the document already uploaded: a file
+    question that has one needs no new upload. With `drafting=True` ("save as draft and leave"),
+    nothing is required: whatever is valid is kept, and only malformed answers are reported.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: list[ProgramQuestion],
+        answers: dict[str, Any] | None = None,
+        documents: dict[int, ApplicationDocument] | None = None,
+        drafting: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self.questions = questions
+        self.drafting = drafting
+        initial = {q.field_name: (answers or {}).get(q.field_name) for q in questions if q.kind != K.FILE}
+        for question in questions:
+            if question.kind == K.FILE and documents and question.pk in documents:
+                initial[question.field_name] = documents[question.pk]
+        super().__init__(*args, initial=initial, **kwargs)
+        for question in questions:
+            self.fields[question.field_name] = question_field(question)
+
+    def full_clean(self) -> None:
+        if not self.drafting:
+            return super().full_clean()
+        # Required-ness is lifted only while cleaning, so the page still marks optional questions.
+        required = {name: field.required for name, field in self.fields.items()}
+        for field in self.fields.values():
+            field.required = False
+        try:
+            super().full_clean()
+        finally:
+            for name, field in self.fields.items():
+                field.required = required[name]
+
+    def merged_answers(self, previous: dict[str, Any]) -> dict[str, Any]:
+        """`previous` updated with every valid answer of this form; a malformed one keeps its old value."""
+        names = {q.field_name for q in self.questions if q.kind != K.FILE}
+        answers = {name: value for name, value in previous.items() if name in names}
+        cleaned = getattr(self, "cleaned_data", {})
+        for question in self.questions:
+            name = question.field_name
+            if question.kind == K.FILE or name not in cleaned:
+                continue
+            value = answer_to_json(question, cleaned[name])
+            if value is None:
+                answers.pop(name, None)
+            else:
+                answers[name] = value
+        return answers
+
+    def uploads(self) -> list[tuple[ProgramQuestion, UploadedFile]]:
+        """The valid new files of this submission, with their questions."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return [
+            (q, cleaned[q.field_name])
+            for q in self.questions
+            if q.kind == K.FILE and isinstance(cleaned.get(q.field_name), UploadedFile)
+        ]
+
+
+def answer_display(question: ProgramQuestion, value: Any) -> str:
+    """A stored answer as the resident reads it on the check and application pages."""
+    if value in (None, "", []):
+        return ""
+    if question.kind == K.YES_NO:
+        return str(dict(YES_NO_CHOICES).get(value, value))
+    if question.kind == K.DATE:
+        try:
+            return date.fromisoformat(str(value)).strftime("%Y.%m.%d")
+        except ValueError:
+            return str(value)
+    if question.kind == K.NUMBER and isinstance(value, int | float):
+        return f"{value:,}"
+    return str(value)
+
+
+def field_anchor(question: ProgramQuestion) -> str:
+    """The id a "Change" link lands on: the input, or a radio group's first option."""
+    if question.kind in (K.CHOICE, K.YES_NO):
+        return f"id_{question.field_name}_0"
+    return f"id_{question.field_name}"

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import audit_log
+from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator
 from portal.masking import mask_name, mask_phone
 from portal.scoping import households_visible_to
 
@@ -50,7 +50,7 @@ class AgeBandFilter(admin.SimpleListFilter):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
     list_display = (
         "masked_name",
         "masked_phone",
@@ -63,6 +63,7 @@ class HouseholdAdmin(admin.ModelAdmin):
     list_select_related = ("district", "neighbourhood")
     search_fields = ("name", "phone")
     show_full_result_count = False  # no COUNT(*) over the whole table on every page load
+    paginator = CappedCountPaginator  # 1.6 million households: count at most 10,001 rows
     readonly_fields = ("user", "created_at", "updated_at", "anonymized_at")
 
     def get_queryset(self, request: HttpRequest):
@@ -82,29 +83,7 @@ class HouseholdAdmin(admin.ModelAdmin):
     def masked_phone(self, obj: Household) -> str:
         return mask_phone(obj.phone) or "—"
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET":
-            self._log_view(request, object_id, response, page="record")
-        return response
+    access_log_action = "households.household.viewed"
 
-    def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        self._log_view(request, object_id, response, page="history")
-        return response
-
-    def _log_view(self, request, object_id, response, *, page: str) -> None:
-        """Log who opened whose record (PIPA access log); only a record the user could open."""
-        if response.status_code != 200:
-            return
-        household = self.get_queryset(request).filter(pk=object_id).first()
-        if household is not None:
-            audit_log(
-                actor=request.user,
-                action="households.household.viewed",
-                target=household,
-                subject_user_id=household.user_id,
-                district=household.district,
-                request=request,
-                data={"page": page},
-            )
+    def access_log_subject(self, obj: Household):
+        return obj.user_id, obj.district

@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from .admin_tools import CappedCountPaginator
 from .masking import mask_email
 from .models import AuditEvent, City, District, Neighbourhood, User
 from .roles import user_set_role
@@ -39,6 +40,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("district",)
     search_fields = ("email", "display_name")
     show_full_result_count = False
+    paginator = CappedCountPaginator
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Staff details"), {"fields": ("display_name", "role", "district", "department")}),
@@ -91,6 +93,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("action", "target_id")
     date_hierarchy = "created_at"
     show_full_result_count = False
+    paginator = CappedCountPaginator  # the log grows by every view and change, kept for years
 
     def get_queryset(self, request):
         return audit_events_visible_to(request.user, super().get_queryset(request))

@@ -71,3 +71,50 @@ class ScopedHistoryMixin:
 
     def revert_disabled(self, request, obj=None) -> bool:
         return True
+
+
+class AccessLoggedAdminMixin:
+    """Opening a personal-data record (its change page or its history) writes an access-log entry:
+    who, when, whose data, from which IP (PIPA). Only a record the user could open is logged; another
+    district's id answers "doesn't exist" upstream and logs nothing.
+
+    Subclasses set `access_log_action` and say whose data a row is with `access_log_subject`.
+    """
+
+    access_log_action: str = ""
+
+    def access_log_subject(self, obj) -> tuple[int | None, object]:
+        """(the data subject's user id, the district) of a row."""
+        raise NotImplementedError
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET":
+            self._log_access(request, object_id, response, page="record")
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._log_access(request, object_id, response, page="history")
+        return response
+
+    def _log_access(self, request, object_id, response, *, page: str) -> None:
+        from .audit import audit_log
+
+        if response.status_code != 200:
+            return
+        # The change page already holds the row it showed; the history page does not say.
+        context = getattr(response, "context_data", None) or {}
+        obj = context.get("original") or self.get_object(request, unquote(object_id))
+        if obj is None:
+            return
+        subject_user_id, district = self.access_log_subject(obj)
+        audit_log(
+            actor=request.user,
+            action=self.access_log_action,
+            target=obj,
+            subject_user_id=subject_user_id,
+            district=district,
+            request=request,
+            data={"page": page},
+        )

@@ -28,8 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_tools import CappedCountPaginator, ScopedHistoryMixin
-from portal.audit import audit_log
+from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator, ScopedHistoryMixin
 from portal.masking import mask_name
 from portal.scoping import applications_visible_to, programs_visible_to
 
@@ -271,7 +270,7 @@ DETAIL_RELATED = (
 
 
 @admin.register(Application)
-class ApplicationAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
+class ApplicationAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = (
         "reference",
         "program",
@@ -467,35 +466,12 @@ class ApplicationAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
         documents = self._documents(obj)
         return self._document_links(documents) if documents else "—"
 
-    # --- opening a record is logged (PIPA access log) -------------------------------------------
+    # --- opening a record is logged (PIPA access log): AccessLoggedAdminMixin -----------------------
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET":
-            self._log_view(request, object_id, response, page="record")
-        return response
+    access_log_action = "programs.application.viewed"
 
-    def history_view(self, request, object_id, extra_context=None):
-        response = super().history_view(request, object_id, extra_context)
-        self._log_view(request, object_id, response, page="history")
-        return response
-
-    def _log_view(self, request, object_id, response, *, page: str) -> None:
-        if response.status_code != 200:
-            return
-        # The change page already holds the row it showed; the history page does not say.
-        context = getattr(response, "context_data", None) or {}
-        application = context.get("original") or self.get_object(request, unquote(object_id))
-        if application is not None:
-            audit_log(
-                actor=request.user,
-                action="programs.application.viewed",
-                target=application,
-                subject_user_id=application.household.user_id,
-                district=application.district,
-                request=request,
-                data={"page": page},
-            )
+    def access_log_subject(self, obj: Application):
+        return obj.household.user_id, obj.district
 
     # --- decision buttons on the change page ----------------------------------------------------
 

@@ -47,7 +47,7 @@ from .services import (
 
 # The same checks the services run before creating an application, reused (not restated) so the pages
 # can say why someone cannot apply before they type anything.
-from .services.applications import CANCELLABLE, _check_can_apply, _require_household
+from .services.applications import CANCELLABLE, applicant_household, check_can_apply
 
 S = ApplicationStatus
 PAGE_SIZE = 20
@@ -69,7 +69,7 @@ class ApplyState:
 
 def apply_state(user: User, program: Program) -> ApplyState:
     try:
-        household = _require_household(user)
+        household = applicant_household(user)
     except ApplicationError as refusal:
         return ApplyState(refusal=refusal)
     mine = list(
@@ -82,7 +82,7 @@ def apply_state(user: User, program: Program) -> ApplyState:
         draft=next((a for a in mine if a.status == S.DRAFT), None),
     )
     try:
-        _check_can_apply(program, household)
+        check_can_apply(program, household)
     except ApplicationError as refusal:
         state.refusal = refusal
     return state

@@ -164,7 +164,8 @@ def _has_place(program: Program) -> bool:
     return program.capacity is None or _places_taken(program) < program.capacity
 
 
-def _require_household(user: User) -> Household:
+def applicant_household(user: User) -> Household:
+    """The household a user applies as; refused when the profile or its consent is missing."""
     household = (
         Household.objects.select_related("district").filter(user=user, anonymized_at__isnull=True).first()
     )
@@ -179,7 +180,8 @@ def _require_household(user: User) -> Household:
     return household
 
 
-def _check_can_apply(program: Program, household: Household, *, exclude: int | None = None) -> None:
+def check_can_apply(program: Program, household: Household, *, exclude: int | None = None) -> None:
+    """Refuse (ApplicationError) when the program is not open or the household already applied."""
     if not program.is_open_now:
         raise ApplicationError("closed", _("Applications for this program are not open now."))
     others = Application.objects.filter(program=program, household=household, status__in=ACTIVE_STATUSES)
@@ -209,14 +211,14 @@ def answers_problems(program: Program, answers: dict[str, Any], *, documents: se
 @transaction.atomic
 def application_draft_save(*, user: User, program: Program, answers: dict[str, Any]) -> Application:
     """Keep what the resident has answered so far (they may leave and come back)."""
-    household = _require_household(user)
+    household = applicant_household(user)
     draft = (
         Application.objects.select_for_update()
         .filter(program=program, household=household, status=S.DRAFT)
         .first()
     )
     if draft is None:
-        _check_can_apply(program, household)
+        check_can_apply(program, household)
         draft = Application(
             program=program, household=household, district=_reviewing_district(program, household)
         )
@@ -235,14 +237,14 @@ def application_submit(
     *, user: User, program: Program, answers: dict[str, Any] | None = None, request: HttpRequest | None = None
 ) -> Application:
     """Submit the resident's application; eligibility and the decision follow in a task after commit."""
-    household = _require_household(user)
+    household = applicant_household(user)
     draft = (
         Application.objects.select_for_update()
         .select_related("household")
         .filter(program=program, household=household, status=S.DRAFT)
         .first()
     )
-    _check_can_apply(program, household, exclude=draft.pk if draft else None)
+    check_can_apply(program, household, exclude=draft.pk if draft else None)
     if draft is None:
         draft = Application(
             program=program, household=household, district=_reviewing_district(program, household), answers={}

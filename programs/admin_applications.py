@@ -598,8 +598,8 @@ class ApplicationAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistory
             self.message_user(
                 request,
                 ngettext(
-                    "%(decision)s: %(count)d application refused. %(details)s",
-                    "%(decision)s: %(count)d applications refused. %(details)s",
+                    "%(decision)s: %(count)d application could not be changed. %(details)s",
+                    "%(decision)s: %(count)d applications could not be changed. %(details)s",
                     len(refused),
                 )
                 % {"decision": decision.label, "count": len(refused), "details": " · ".join(refused)},

@@ -186,7 +186,7 @@ def test_bulk_decision_with_allowed_and_illegal_rows(caseworker_client, program)
         assert row.status == status
     done, refused = texts(response)
     assert done == "Approve: 2 applications done."
-    assert refused.startswith("Approve: 2 applications refused. ")
+    assert refused.startswith("Approve: 2 applications could not be changed. ")
     assert f"{cancelled.reference}: This application is Cancelled: it cannot be changed that way." in refused
     assert f"{approved.reference}: This application is Approved: it cannot be changed that way." in refused
     assert not AuditEvent.objects.filter(target_id=str(cancelled.pk), action="programs.application.approved")
@@ -202,7 +202,7 @@ def test_approving_beyond_capacity_is_refused_with_the_services_message(casework
     waiting.refresh_from_db()
     assert waiting.status == S.UNDER_REVIEW
     assert texts(response) == [
-        f"Approve: 1 application refused. {waiting.reference}: "
+        f"Approve: 1 application could not be changed. {waiting.reference}: "
         "All places are taken: put the application on the waiting list instead."
     ]
 
@@ -306,7 +306,7 @@ def test_an_illegal_transition_from_the_change_page_is_refused_with_a_message(ca
     cancelled.refresh_from_db()
     assert cancelled.status == S.CANCELLED
     assert texts(response) == [
-        f"Approve: 1 application refused. {cancelled.reference}: "
+        f"Approve: 1 application could not be changed. {cancelled.reference}: "
         "This application is Cancelled: it cannot be changed that way."
     ]
 

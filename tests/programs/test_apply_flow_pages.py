@@ -312,7 +312,7 @@ def test_program_without_questions_goes_straight_to_check_and_submit(
     with django_capture_on_commit_callbacks(execute=True):
         response = en.post(check_url(program))
     confirmation = en.get(response["Location"]).content.decode()
-    assert "48 working hours" in confirmation
+    assert "within 48 hours" in confirmation
 
 
 def test_lottery_confirmation_names_the_draw_date(en, resident, django_capture_on_commit_callbacks):

@@ -60,9 +60,8 @@ def notify(*, user: User, template: str, event_key: str, context: dict[str, Any]
                     sent_at=now if in_app else None,
                 )
         except IntegrityError:
-            # Fix: this used to `continue` on any IntegrityError, so a row refused for another reason
-            # (a user id that does not exist, a broken constraint) vanished without a trace. Only
-            # the duplicate of an event already recorded for this channel is the expected case.
+            # Only the duplicate of an event already recorded for this channel is expected; a row
+            # refused for any other reason (a missing user, a broken constraint) must not vanish.
             if Notification.objects.filter(event_key=event_key, channel=channel).exists():
                 continue  # this event was already recorded for this channel
             raise
@@ -75,11 +74,10 @@ def notify(*, user: User, template: str, event_key: str, context: dict[str, Any]
 def _queue(notification_id: int) -> None:
     from .tasks import deliver_notification
 
-    # Fix: this runs in an on_commit hook, after the change is committed. An exception here (broker
-    # down, or a task error propagated by eager mode) used to escape the commit: the request that
-    # made the change answered 500 although the change was saved, and the hooks after this one (the
-    # other channels, the evaluation task) never ran. Logged instead: a row whose message never
-    # reached the broker is still pending, and notifications_requeue_stale() queues it again.
+    # This runs in an on_commit hook, after the change is saved. An exception escaping here (broker
+    # down, or a task error propagated in eager mode) would answer 500 for a saved change and skip the
+    # hooks after it (other channels, the evaluation task). Logged instead: the row stays pending and
+    # notifications_requeue_stale() queues it again.
     try:
         deliver_notification.delay(notification_id)
     except Exception:

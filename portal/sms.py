@@ -72,8 +72,8 @@ class HttpSmsBackend:
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise SmsError(f"gateway unreachable: {exc}") from exc
         except http.client.HTTPException as exc:
-            # Fix: a garbled or cut-short answer (BadStatusLine, IncompleteRead…) is not an OSError and
-            # escaped as a bare http.client exception instead of the SmsError this module promises.
+            # A garbled or cut-short answer (BadStatusLine, IncompleteRead…) is not an OSError: it too
+            # must surface as the SmsError the outbox records and retries.
             raise SmsError(f"gateway answered badly: {exc.__class__.__name__}") from exc
         if not 200 <= status < 300:
             raise SmsError(f"gateway answered {status}")

@@ -15,11 +15,10 @@ def deliver_notification(self, notification_id: int) -> str:
     if result != Delivery.FAILED or self.request.retries >= self.max_retries:
         return str(result)
     if self.request.is_eager or self.request.called_directly:
-        # Fix: in-process (the embedded default, `.apply()`, or a direct call) Celery's retry does not
-        # re-run the task: with task_eager_propagates on, as in our settings, it raised `Retry` out of
-        # `.delay()` (inside the caller's on_commit hook), and a direct call raised it too, so a failed
-        # delivery was never tried again. With no broker to hold a delayed message, retry here at once;
-        # each attempt is counted and its error recorded on the row.
+        # In-process (the embedded default, `.apply()`, a direct call) Celery's retry does not re-run
+        # the task: with task_eager_propagates it raises `Retry` out of `.delay()` instead. With no
+        # broker to hold a delayed message, retry here at once; each attempt is counted and its error
+        # recorded on the row.
         for _attempt in range(self.max_retries - self.request.retries):
             result = notification_deliver(notification_id=notification_id)
             if result != Delivery.FAILED:

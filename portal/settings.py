@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "households",
     "programs",
     "safety",
+    "safety.lockers",
     "spaces",
 ]
 

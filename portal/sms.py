@@ -35,9 +35,9 @@ class ConsoleSmsBackend:
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     """Treat a 3xx answer as the failure it is.
 
-    Fix: urllib followed redirects, turning the POST into a GET to wherever the gateway pointed and
-    carrying the Authorization header along (to any host). A 200 from that page was then counted
-    as a sent message although the gateway never accepted it, and the bearer key could leak.
+    Followed, a redirect turns the POST into a GET to wherever the gateway points, carries the
+    Authorization header to that host, and a 200 from there would count as a message sent that the
+    gateway never accepted.
     """
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):

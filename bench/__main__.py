@@ -97,6 +97,7 @@ def main() -> int:
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--programs", type=int, default=500)
     parser.add_argument("--applications", type=int, default=1_000_000)
+    parser.add_argument("--kit-requests", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=200, help="measured calls per row")
     args = parser.parse_args()
 
@@ -115,12 +116,22 @@ def main() -> int:
     from bench.applications import ensure_applications
 
     created = ensure_applications(args.applications) or created
+    from bench.safety import ensure_kit_requests
+
+    created = ensure_kit_requests(args.kit_requests) or created
     setup_seconds = time.perf_counter() - started
 
-    from bench.review import outbox_throughput, review_scenarios, submission_scenario
+    from bench.review import caseworker, outbox_throughput, review_scenarios, submission_scenario
+    from bench.safety import kiosk_scenario, kit_admin_scenario
     from bench.scenarios import scenarios
 
-    plan = [*scenarios(), *review_scenarios(), submission_scenario(args.requests + 10)]
+    plan = [
+        *scenarios(),
+        *review_scenarios(),
+        submission_scenario(args.requests + 10),
+        kit_admin_scenario(caseworker()),
+        kiosk_scenario(args.requests + 10),
+    ]
     rows = [measure(label, call, repeat=args.requests, target=target) for label, call, target in plan]
     sent, seconds = outbox_throughput()
 
@@ -130,7 +141,7 @@ def main() -> int:
     print(f"Hana benchmarks — engine: {engine} ({safe_url})")
     print(
         f"data set: {args.households:,} households, {args.programs:,} programs, "
-        f"{args.applications:,} applications "
+        f"{args.applications:,} applications, {args.kit_requests:,} kit requests "
         f"({'generated' if created else 'reused'} in {setup_seconds:.1f} s); "
         f"{args.requests} measured calls per row"
     )

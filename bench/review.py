@@ -19,7 +19,7 @@ from programs.models import Application, Program, ProgramStatus
 CASEWORKER_EMAIL = "bench.caseworker@bench.hana.invalid"
 
 
-def _caseworker() -> User:
+def caseworker() -> User:
     user, _created = User.objects.get_or_create(email=CASEWORKER_EMAIL, defaults={"password": "!"})
     return user_set_role(user=user, role="caseworker", district=District.objects.get(code="11620"))
 
@@ -33,7 +33,7 @@ def _checked(client: Client, url: str, method: str = "get", **kwargs):
 
 def review_scenarios():
     staff = Client()
-    staff.force_login(_caseworker())
+    staff.force_login(caseworker())
     admin_urls = itertools.cycle(
         [
             "/admin/programs/application/",
@@ -110,7 +110,7 @@ def submission_scenario(count: int):
 def outbox_throughput(messages: int = 2000) -> tuple[int, float]:
     """Deliver `messages` email notifications to the console backend in one process, as one worker
     does; console output is discarded. Returns (messages, seconds)."""
-    user = _caseworker()
+    user = caseworker()
     Notification.objects.filter(event_key__startswith="bench:").delete()
     Notification.objects.bulk_create(
         [

@@ -83,4 +83,127 @@ MESSAGES: dict[str, Message] = {
         body=_("Your participation in %(program)s (%(reference)s) is recorded as completed. Thank you."),
         sms=_("[Hana] %(reference)s completed."),
     ),
+    # --- safety kits (안심홈세트) -------------------------------------------------------------------
+    # Context: %(reference)s, %(reason)s, %(link)s; visits add %(date)s, %(window)s, %(installer)s.
+    "safety.kit_request.submitted": Message(
+        subject=_("We received your safety kit request %(reference)s"),
+        body=_(
+            "Thank you: your safety kit request %(reference)s is received. The district reviews it and "
+            "tells you the decision. Follow it at %(link)s"
+        ),
+        sms=_("[Hana] Safety kit request %(reference)s received."),
+    ),
+    "safety.kit_request.approved": Message(
+        subject=_("Your safety kit request %(reference)s is approved"),
+        body=_(
+            "Your safety kit request %(reference)s is approved and the items are set aside for you. "
+            "The district will schedule the installation visit. Details at %(link)s"
+        ),
+        sms=_("[Hana] Safety kit %(reference)s approved."),
+    ),
+    "safety.kit_request.rejected": Message(
+        subject=_("Decision on your safety kit request %(reference)s"),
+        body=_(
+            "Your safety kit request %(reference)s was not approved.\n"
+            "Reason: %(reason)s\n"
+            "You may ask your district office about this decision. %(link)s"
+        ),
+        sms=_("[Hana] Safety kit %(reference)s was not approved. See the reason at Hana."),
+    ),
+    "safety.kit_request.cancelled": Message(
+        subject=_("Your safety kit request %(reference)s is cancelled"),
+        body=_("As you asked, your safety kit request %(reference)s is cancelled."),
+        sms=_("[Hana] Safety kit %(reference)s cancelled."),
+    ),
+    "safety.visit.scheduled": Message(
+        subject=_("Installation visit for %(reference)s: %(date)s %(window)s"),
+        body=_(
+            "The installer %(installer)s will come on %(date)s between %(window)s to install your safety "
+            "kit (%(reference)s). If this time does not suit you, ask for another at %(link)s"
+        ),
+        sms=_("[Hana] Safety kit visit %(date)s %(window)s. Change it at Hana."),
+    ),
+    "safety.visit.failed": Message(
+        subject=_("The installation visit for %(reference)s could not be completed"),
+        body=_(
+            "The installation of your safety kit (%(reference)s) could not be completed.\n"
+            "Reason: %(reason)s\n"
+            "The district will schedule a new visit. %(link)s"
+        ),
+        sms=_("[Hana] Safety kit visit not completed; a new one will be scheduled."),
+    ),
+    "safety.kit_request.installed": Message(
+        subject=_("Your safety kit is installed (%(reference)s)"),
+        body=_(
+            "Your safety kit (%(reference)s) is installed. "
+            "Please tell us in two questions how it went: %(link)s"
+        ),
+        sms=_("[Hana] Safety kit installed. Tell us how it went at Hana."),
+    ),
+    # To district staff. Context: %(item)s, %(district)s, %(available)s, %(link)s.
+    "safety.stock.low": Message(
+        subject=_("Low stock: %(item)s in %(district)s"),
+        body=_(
+            "Only %(available)s of %(item)s are left in %(district)s after the latest approval. "
+            "Record a receipt when new stock arrives: %(link)s"
+        ),
+        sms=_("[Hana] Low stock: %(item)s (%(available)s left)."),
+    ),
 }
+
+# Parcel lockers (safety.lockers). Placeholders: %(reference)s, %(site)s, %(address)s, %(compartment)s,
+# %(date)s, %(free_until)s, %(hold_until)s, %(daily_fee)s, %(fee)s, %(link)s; %(code)s only in the
+# delivery SMS (the one place the pickup code exists; the row is blanked once sent).
+MESSAGES.update(
+    {
+        "locker.delivered": Message(
+            subject=_("A parcel is waiting for you at %(site)s"),
+            body=_(
+                "A parcel (%(reference)s) was put in compartment %(compartment)s at %(site)s (%(address)s) "
+                "on %(date)s. Your one-time pickup code was sent by text message. Pickup is free until "
+                "%(free_until)s; after that the fee is %(daily_fee)s won a day. Details at %(link)s"
+            ),
+            sms=_("[Hana] Parcel %(date)s at %(site)s, box %(compartment)s. Code %(code)s"),
+        ),
+        "locker.reminder": Message(
+            subject=_("Collect your parcel %(reference)s before %(free_until)s"),
+            body=_(
+                "Your parcel %(reference)s is in compartment %(compartment)s at %(site)s (%(address)s). "
+                "Pickup is free until %(free_until)s; after that the fee is %(daily_fee)s won a day."
+            ),
+            sms=_("[Hana] Parcel %(reference)s: free until %(free_until)s."),
+        ),
+        "locker.picked_up": Message(
+            subject=_("Your parcel %(reference)s was picked up"),
+            body=_(
+                "Your parcel %(reference)s was taken from compartment %(compartment)s at %(site)s. "
+                "Fee: %(fee)s won. If this was not you, call the district office at once."
+            ),
+            sms=_("[Hana] Parcel %(reference)s picked up. Fee %(fee)s won."),
+        ),
+        "locker.return_marked": Message(
+            subject=_("Your parcel %(reference)s will be returned"),
+            body=_(
+                "Your parcel %(reference)s at %(site)s was held until %(hold_until)s and is now marked for "
+                "return to the sender. Contact the district office if you still need it."
+            ),
+            sms=_("[Hana] Parcel %(reference)s held too long: to be returned."),
+        ),
+        "locker.overdue_staff": Message(
+            subject=_("Parcel %(reference)s to return (%(site)s %(compartment)s)"),
+            body=_(
+                "Parcel %(reference)s in compartment %(compartment)s at %(site)s passed its holding "
+                "period and is marked for return. %(link)s"
+            ),
+            sms=_("[Hana] Parcel %(reference)s to return."),
+        ),
+        "locker.compartment_locked": Message(
+            subject=_("Compartment %(compartment)s at %(site)s locked"),
+            body=_(
+                "Compartment %(compartment)s at %(site)s (%(address)s) was locked on %(date)s after "
+                "repeated wrong pickup codes. Check it and unlock it in the admin: %(link)s"
+            ),
+            sms=_("[Hana] Locker %(site)s %(compartment)s locked: wrong codes."),
+        ),
+    }
+)

@@ -133,6 +133,12 @@ def notification_deliver(*, notification_id: int) -> Delivery:
     Notification.objects.filter(pk=notification_id).update(
         status=Status.SENT, sent_at=timezone.now(), last_error=""
     )
+    if notification.context.get("redact_after_send"):
+        # A secret meant for this one message (a parcel locker's one-time pickup code) must not outlive
+        # its delivery in the outbox: blank it now that it is sent. Only here, after the send: a failed
+        # attempt keeps it for the retry.
+        redacted = {**notification.context, "code": "", "redact_after_send": False}
+        Notification.objects.filter(pk=notification_id).update(context=redacted)
     return Delivery.SENT
 
 

@@ -10,6 +10,8 @@ from django.db.models import Q, QuerySet
 
 from households.models import Household
 from programs.models import Application, Program
+from safety.lockers.models import Delivery, LockerSite
+from safety.models import KitRequest, KitStock
 
 from .models import AuditEvent, District, User
 
@@ -58,6 +60,41 @@ def applications_visible_to(
 ) -> QuerySet[Application]:
     """Applications of residents of the staff member's district (the district they applied from)."""
     queryset = Application.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.sees_all_districts:
+        return queryset
+    district = _district_of(user)
+    return queryset.filter(district_id=district) if district else queryset.none()
+
+
+def kit_requests_visible_to(user: User, queryset: QuerySet[KitRequest] | None = None) -> QuerySet[KitRequest]:
+    """Safety-kit requests of the staff member's district (the requesting household's district)."""
+    queryset = KitRequest.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.sees_all_districts:
+        return queryset
+    district = _district_of(user)
+    return queryset.filter(district_id=district) if district else queryset.none()
+
+
+def stock_visible_to(user: User, queryset: QuerySet | None = None) -> QuerySet:
+    """A district's stock rows or ledger movements (any queryset with a `district`): own district only."""
+    queryset = KitStock.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.sees_all_districts:
+        return queryset
+    district = _district_of(user)
+    return queryset.filter(district_id=district) if district else queryset.none()
+
+
+def locker_sites_visible_to(user: User, queryset: QuerySet[LockerSite] | None = None) -> QuerySet[LockerSite]:
+    queryset = LockerSite.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.sees_all_districts:
+        return queryset
+    district = _district_of(user)
+    return queryset.filter(district_id=district) if district else queryset.none()
+
+
+def deliveries_visible_to(user: User, queryset: QuerySet[Delivery] | None = None) -> QuerySet[Delivery]:
+    """Parcel-locker deliveries at the staff member's district's sites."""
+    queryset = Delivery.objects.all() if queryset is None else queryset
     if user.is_authenticated and user.sees_all_districts:
         return queryset
     district = _district_of(user)

@@ -140,6 +140,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.tasks.requeue_stale_notifications",
         "schedule": crontab(minute="*/5"),
     },
+    # Parcel lockers: reminders before the free period ends, and parcels past the holding period.
+    "locker-reminders": {
+        "task": "safety.lockers.tasks.send_locker_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "locker-overdue": {
+        "task": "safety.lockers.tasks.mark_overdue_parcels",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------------

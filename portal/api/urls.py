@@ -5,14 +5,32 @@ from households.api import MyHouseholdView
 from portal.inbox_api import InboxViewSet
 from programs.api import ProgramViewSet
 from programs.application_api import ApplicationViewSet, StaffApplicationViewSet
+from safety.api import KitRequestViewSet, OfferView, StaffKitRequestViewSet, StaffVisitViewSet
+from safety.lockers.api import (
+    KioskPickupView,
+    LockerRegistrationViewSet,
+    LockerSiteViewSet,
+    MyDeliveryViewSet,
+    StaffDeliveryViewSet,
+)
 
 router = DefaultRouter()
 router.register("programs", ProgramViewSet, basename="program")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("staff/applications", StaffApplicationViewSet, basename="staff-application")
 router.register("inbox", InboxViewSet, basename="inbox")
+router.register("safety/requests", KitRequestViewSet, basename="safety-request")
+# Before the requests: "requests/visits/…" must not be read as a request id (ids are digits anyway).
+router.register("staff/safety/requests/visits", StaffVisitViewSet, basename="staff-safety-visit")
+router.register("staff/safety/requests", StaffKitRequestViewSet, basename="staff-safety-request")
+router.register("lockers/sites", LockerSiteViewSet, basename="locker-site")
+router.register("lockers/registrations", LockerRegistrationViewSet, basename="locker-registration")
+router.register("lockers/deliveries", MyDeliveryViewSet, basename="locker-delivery")
+router.register("staff/lockers/deliveries", StaffDeliveryViewSet, basename="staff-locker-delivery")
 
 urlpatterns = [
     path("", include(router.urls)),
     path("me/household/", MyHouseholdView.as_view(), name="my-household"),
+    path("safety/offer/", OfferView.as_view(), name="safety-offer"),
+    path("kiosk/pickup/", KioskPickupView.as_view(), name="kiosk-pickup"),
 ]

@@ -36,7 +36,9 @@ from programs.models import (
 )
 from programs.services import program_rules_changed
 
+from .lockers import load_lockers
 from .programs import demo_programs
+from .safety import load_safety
 
 DEMO_PASSWORD = "hana-demo-2026"
 
@@ -120,7 +122,10 @@ def load_demo(*, today: date | None = None) -> list[dict[str, str]]:
         check_program(spec)
     for spec in programs:
         load_program(spec)
-    return load_accounts(today)
+    accounts = load_accounts(today)
+    load_safety(today=today)
+    load_lockers()
+    return accounts
 
 
 # --- programs -----------------------------------------------------------------------------------------

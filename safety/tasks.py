@@ -1,0 +1,13 @@
+"""Celery tasks of the safety app: each takes ids, reloads and calls a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import stock_low_alert
+
+
+@shared_task(acks_late=True)
+def alert_low_stock(district_id: int, item_id: int) -> int:
+    # Idempotent: the notification's event key names the district, the item and the day.
+    return stock_low_alert(district_id=district_id, item_id=item_id)

@@ -43,6 +43,7 @@ def configure_environment() -> str:
     os.environ["STATIC_MANIFEST"] = "false"
     os.environ["API_THROTTLE_ANON"] = "1000000/min"
     os.environ["API_THROTTLE_USER"] = "1000000/min"
+    os.environ["API_THROTTLE_KIOSK"] = "1000000/min"
     os.environ["AXES_ENABLED"] = "false"
     # Tasks are queued to an in-memory broker and never run: request timings exclude background work.
     os.environ["CELERY_BROKER_URL"] = "memory://"

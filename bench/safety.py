@@ -12,46 +12,52 @@ from django.utils import timezone
 
 from households.models import Household
 from portal.models import District, Notification, User
-from safety.lockers.models import Compartment, LockerRegistration, LockerSite
+from safety.lockers.models import Compartment, Delivery, LockerRegistration, LockerSite, PickupAttempt
 from safety.lockers.services import delivery_deposit, device_create
 from safety.models import KitOffer, KitRequest
 
 BATCH = 5_000
 BENCH_PREFIX = "KB-"
-STATUSES = ["submitted", "approved", "rejected", "scheduled", "installed", "closed", "cancelled"]
+STATUSES = ["submitted", "approved", "rejected", "scheduled", "installed", "cancelled"]
+FINISHED = ["rejected", "installed", "cancelled"]
 
 
 def ensure_kit_requests(total: int) -> bool:
+    """`total` requests spread over the households; only a household's first may still be open (the
+    database allows one open request per household), the others are finished."""
     have = KitRequest.objects.filter(reference__startswith=BENCH_PREFIX).count()
     if have >= total:
         return False
+    KitRequest.objects.filter(reference__startswith=BENCH_PREFIX).delete()
     rng = random.Random(4)
     offers = {}
     for district in District.objects.filter(city__code="11"):
         offer, _created = KitOffer.objects.get_or_create(district=district, defaults={"max_items": 3})
         offers[district.pk] = offer
-    households = list(Household.objects.order_by("id").values_list("id", "district_id")[: total - have])
+    households = list(Household.objects.order_by("id").values_list("id", "district_id"))
+    rounds = -(-total // len(households))
     now = timezone.now()
+    rows = []
     with transaction.atomic():
-        for start in range(0, len(households), BATCH):
-            rows = []
-            for household_id, district_id in households[start : start + BATCH]:
-                status = rng.choice(STATUSES)
-                submitted = now - timedelta(minutes=rng.randint(0, 400 * 24 * 60))
+        for round_number in range(rounds):
+            for household_id, district_id in households:
+                if len(rows) >= total:
+                    break
+                status = rng.choice(STATUSES if round_number == 0 else FINISHED)
                 rows.append(
                     KitRequest(
-                        reference=f"{BENCH_PREFIX}{household_id}",
+                        reference=f"{BENCH_PREFIX}{household_id}-{round_number}",
                         household_id=household_id,
                         district_id=district_id,
                         offer=offers[district_id],
                         status=status,
                         priority=rng.choice([1, 2, 3, 9, 9, 9]),
                         eligibility_verdict="eligible",
-                        submitted_at=submitted,
+                        submitted_at=now - timedelta(minutes=rng.randint(0, 400 * 24 * 60)),
                         decision_reason="재고 부족" if status == "rejected" else "",
                     )
                 )
-            KitRequest.objects.bulk_create(rows)
+        KitRequest.objects.bulk_create(rows[:total], batch_size=BATCH)
     return True
 
 
@@ -83,6 +89,10 @@ def kiosk_scenario(count: int):
         district=district,
         defaults={"address": "관악구 벤치로 1", "opening_hours": "24시간"},
     )
+    # A fresh start on every run: earlier parcels would fill the compartments.
+    PickupAttempt.objects.filter(compartment__site=site).delete()
+    Delivery.objects.filter(compartment__site=site).delete()
+    Compartment.objects.filter(site=site).update(locked_at=None)
     existing = set(site.compartments.values_list("label", flat=True))
     Compartment.objects.bulk_create(
         [
@@ -92,10 +102,12 @@ def kiosk_scenario(count: int):
         ]
     )
     _device, token = device_create(site=site, name="bench kiosk", actor=None)
-    recipients = [
-        h.user for h in Household.objects.select_related("user").filter(district=district)[: count + 10]
-    ]
-    Household.objects.filter(user__in=recipients).update(phone="010-1234-5678", notify_by_sms=True)
+    ids = list(
+        Household.objects.filter(district=district).order_by("id").values_list("id", flat=True)[: count + 10]
+    )
+    # Texts on before loading the users: each user object carries its household, read after this.
+    Household.objects.filter(id__in=ids).update(phone="010-1234-5678", notify_by_sms=True)
+    recipients = [h.user for h in Household.objects.select_related("user").filter(id__in=ids)]
     LockerRegistration.objects.bulk_create(
         [LockerRegistration(user=user, site=site) for user in recipients], ignore_conflicts=True
     )

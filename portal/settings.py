@@ -244,6 +244,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
+        "kiosk": env.str("API_THROTTLE_KIOSK", default="60/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -123,8 +123,7 @@ class HasDevice(permissions.BasePermission):
 class DeviceRateThrottle(SimpleRateThrottle):
     """Requests per kiosk device, whatever the code entered (the wrong-code limits are the service's)."""
 
-    scope = "kiosk"
-    rate = "60/min"
+    scope = "kiosk"  # rate from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["kiosk"] (API_THROTTLE_KIOSK)
 
     def get_cache_key(self, request: Request, view) -> str | None:
         if not isinstance(request.auth, LockerDevice):

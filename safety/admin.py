@@ -86,7 +86,7 @@ class ScheduleVisitForm(forms.Form):
 class CompleteVisitForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
-        choices=[("installed", _("Installed")), ("failed", _("Failed"))],
+        choices=[("installed", _("Installed")), ("failed", _("Installation failed"))],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(

@@ -275,7 +275,7 @@ class VisitStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     RESCHEDULE_REQUESTED = "reschedule_requested", _("Resident asked to reschedule")
     INSTALLED = "installed", _("Installed")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Installation failed")
     REPLACED = "replaced", _("Replaced by a new visit")
 
 

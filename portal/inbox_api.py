@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from programs.application_api import error_response
+from portal.api.errors import error_response
 
 from .models import Notification
 from .notifications import inbox_mark_read, render

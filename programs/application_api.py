@@ -26,18 +26,17 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from portal.api.errors import error_response
+from portal.api.staff import OldestFirstPagination, StaffModelPermission
 from portal.audit import audit_log
 from portal.masking import mask_name
-from portal.roles import STAFF_ROLES
 from portal.scoping import applications_visible_to
 
 from .api import LocalizedField
@@ -70,25 +69,6 @@ CONFLICT_CODES = {"invalid_transition", "full", "locked"}
 
 
 # --- the error format --------------------------------------------------------------------------------
-
-
-class ApiErrorDetailSerializer(serializers.Serializer):
-    status = serializers.IntegerField()
-    code = serializers.CharField(help_text="Stable, for programs: e.g. duplicate, invalid_transition.")
-    message = serializers.CharField(help_text="For people, in the request's language.")
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text='Problems by field, e.g. {"answers.q12": ["Enter a number."]}.',
-    )
-
-
-class ApiErrorSerializer(serializers.Serializer):
-    error = ApiErrorDetailSerializer()
-
-
-def error_response(description: str) -> OpenApiResponse:
-    return OpenApiResponse(response=ApiErrorSerializer, description=description)
 
 
 def refusal(error: ApplicationError, *, fields: dict[str, list[str]] | None = None) -> Response:
@@ -634,29 +614,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 # --- staff -------------------------------------------------------------------------------------------
 
 
-class StaffApplicationPermission(permissions.BasePermission):
-    """District staff with the model permission: view to read, change to decide.
-
-    Which rows they reach is portal.scoping's decision (get_queryset), not this class's.
-    """
-
-    message = gettext_lazy("Only district staff may use this.")
-
-    def has_permission(self, request: Request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated and user.is_staff and user.role in STAFF_ROLES):
-            return False
-        needed = "programs.change_application" if view.action == "decide" else "programs.view_application"
-        return user.has_perm(needed)
-
-
-class QueuePagination(CursorPagination):
-    """Oldest submitted first; a cursor, so no COUNT over a million rows on every page."""
-
-    ordering = ("submitted_at", "id")
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
+class StaffApplicationPermission(StaffModelPermission):
+    view_permission = "programs.view_application"
+    change_permission = "programs.change_application"
 
 
 STAFF_REFUSALS = {
@@ -684,7 +644,7 @@ STAFF_REFUSALS = {
 class StaffApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [StaffApplicationPermission]
     filterset_class = StaffApplicationFilter
-    pagination_class = QueuePagination
+    pagination_class = OldestFirstPagination
 
     def get_queryset(self) -> QuerySet[Application]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user

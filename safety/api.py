@@ -21,18 +21,17 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.errors import error_response
+from portal.api.staff import OldestFirstPagination, StaffModelPermission
 from portal.audit import audit_log
 from portal.i18n import localized
 from portal.masking import mask_name
-from portal.roles import STAFF_ROLES
 from portal.scoping import kit_requests_visible_to
 from programs.api import LocalizedField
-from programs.application_api import error_response
 from programs.selectors import household_for
 
 from .models import (
@@ -477,18 +476,11 @@ class KitRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 # --- staff -------------------------------------------------------------------------------------------
 
 
-class StaffSafetyPermission(permissions.BasePermission):
-    """District staff with the model permission: view to read, change to decide and schedule.
-    Which rows they reach is portal.scoping's decision, not this class's."""
+class StaffSafetyPermission(StaffModelPermission):
+    """Reading needs view_kitrequest; deciding and scheduling need change_kitrequest."""
 
-    message = gettext_lazy("Only district staff may use this.")
-
-    def has_permission(self, request: Request, view) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated and user.is_staff and user.role in STAFF_ROLES):
-            return False
-        reading = view.action in ("list", "retrieve")
-        return user.has_perm("safety.view_kitrequest" if reading else "safety.change_kitrequest")
+    view_permission = "safety.view_kitrequest"
+    change_permission = "safety.change_kitrequest"
 
 
 class StaffKitRequestFilter(django_filters.FilterSet):
@@ -524,15 +516,6 @@ class StaffKitRequestFilter(django_filters.FilterSet):
         return queryset.filter(reference__startswith=value) if value else queryset
 
 
-class QueuePagination(CursorPagination):
-    """Oldest first; a cursor, so no COUNT over the whole table on every page."""
-
-    ordering = ("submitted_at", "id")
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
-
 STAFF_REFUSALS = {
     403: error_response("Not logged in, not staff, or without the permission."),
     404: error_response("Not a request of your district."),
@@ -555,7 +538,7 @@ STAFF_REFUSALS = {
 class StaffKitRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [StaffSafetyPermission]
     filterset_class = StaffKitRequestFilter
-    pagination_class = QueuePagination
+    pagination_class = OldestFirstPagination
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[KitRequest]:

@@ -12,7 +12,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -62,3 +63,25 @@ def bad_request(message: str) -> Response:
     return Response(
         {"error": {"status": 400, "code": "invalid", "message": message}}, status=status.HTTP_400_BAD_REQUEST
     )
+
+
+# --- the same format described for the OpenAPI schema ----------------------------------------------
+
+
+class ApiErrorDetailSerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField(help_text="Stable, for programs: e.g. duplicate, invalid_transition.")
+    message = serializers.CharField(help_text="For people, in the request's language.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text='Problems by field, e.g. {"answers.q12": ["Enter a number."]}.',
+    )
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    error = ApiErrorDetailSerializer()
+
+
+def error_response(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ApiErrorSerializer, description=description)

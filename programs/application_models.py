@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.i18n import localized
+
+if TYPE_CHECKING:
+    from .eligibility import Outcome
 from portal.models import District
 
 
@@ -86,7 +91,42 @@ UNDECIDED_STATUSES = (
 )
 
 
-class Application(models.Model):
+class EligibilityRecord(models.Model):
+    """The eligibility outcome a request was judged on, kept with the rule version that produced it
+    (applications and safety-kit requests alike)."""
+
+    eligibility_verdict = models.CharField(_("eligibility"), max_length=12, blank=True)
+    eligibility_lines = models.JSONField(_("eligibility details"), default=list, blank=True)
+    eligibility_rule_version = models.PositiveIntegerField(_("rule version"), null=True, blank=True)
+    eligibility_checked_at = models.DateTimeField(_("eligibility checked"), null=True, blank=True)
+
+    ELIGIBILITY_FIELDS = (
+        "eligibility_verdict",
+        "eligibility_lines",
+        "eligibility_rule_version",
+        "eligibility_checked_at",
+    )
+
+    class Meta:
+        abstract = True
+
+    def record_eligibility(self, outcome: Outcome | None) -> list[str]:
+        """Store `outcome` (None: no rules, everyone qualifies); returns the fields to save."""
+        if outcome is None:
+            self.eligibility_verdict, self.eligibility_lines, self.eligibility_rule_version = (
+                "eligible",
+                [],
+                None,
+            )
+        else:
+            self.eligibility_verdict = str(outcome.verdict)
+            self.eligibility_lines = outcome.as_dict()["lines"]
+            self.eligibility_rule_version = outcome.rule_version
+        self.eligibility_checked_at = timezone.now()
+        return list(self.ELIGIBILITY_FIELDS)
+
+
+class Application(EligibilityRecord):
     program = models.ForeignKey(
         "programs.Program", on_delete=models.PROTECT, related_name="applications", verbose_name=_("program")
     )
@@ -106,11 +146,6 @@ class Application(models.Model):
         _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
-
-    eligibility_verdict = models.CharField(_("eligibility"), max_length=12, blank=True)
-    eligibility_lines = models.JSONField(_("eligibility details"), default=list, blank=True)
-    eligibility_rule_version = models.PositiveIntegerField(_("rule version"), null=True, blank=True)
-    eligibility_checked_at = models.DateTimeField(_("eligibility checked"), null=True, blank=True)
 
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.i18n import localized
 from portal.models import District
+from programs.application_models import EligibilityRecord
 
 
 class KitItem(models.Model):
@@ -178,7 +179,7 @@ class Priority(models.IntegerChoices):
     OTHER = 9, _("Other")
 
 
-class KitRequest(models.Model):
+class KitRequest(EligibilityRecord):
     reference = models.CharField(_("reference number"), max_length=20, unique=True, null=True, blank=True)
     household = models.ForeignKey(
         "households.Household",
@@ -205,11 +206,6 @@ class KitRequest(models.Model):
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.OTHER
     )
-
-    eligibility_verdict = models.CharField(_("eligibility"), max_length=12, blank=True)
-    eligibility_lines = models.JSONField(_("eligibility details"), default=list, blank=True)
-    eligibility_rule_version = models.PositiveIntegerField(_("rule version"), null=True, blank=True)
-    eligibility_checked_at = models.DateTimeField(_("eligibility checked"), null=True, blank=True)
 
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)

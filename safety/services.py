@@ -298,11 +298,7 @@ def kit_request_submit(
     if KitRequest.objects.filter(household=household, status__in=OPEN_STATUSES).exists():
         raise SafetyError("duplicate", _("You already have an open safety kit request."))
 
-    if offer.program_id:
-        outcome = eligibility_for(program=offer.program, household=household)
-        verdict, lines, version = str(outcome.verdict), outcome.as_dict()["lines"], outcome.rule_version
-    else:
-        verdict, lines, version = "eligible", [], None
+    outcome = eligibility_for(program=offer.program, household=household) if offer.program_id else None
     now = timezone.now()
     kit_request = KitRequest(
         household=household,
@@ -310,12 +306,9 @@ def kit_request_submit(
         offer=offer,
         preferred_windows=cleaned_windows,
         priority=priority_of(household),
-        eligibility_verdict=verdict,
-        eligibility_lines=lines,
-        eligibility_rule_version=version,
-        eligibility_checked_at=now,
         submitted_at=now,
     )
+    kit_request.record_eligibility(outcome)
     kit_request._history_user = user
     try:
         with transaction.atomic():

@@ -299,18 +299,7 @@ def application_evaluate(*, application_id: int) -> Application:
         if application.status != S.SUBMITTED or application.eligibility_checked_at is not None:
             return application
         outcome = eligibility_for(program=application.program, household=application.household)
-        application.eligibility_verdict = str(outcome.verdict)
-        application.eligibility_lines = outcome.as_dict()["lines"]
-        application.eligibility_rule_version = outcome.rule_version
-        application.eligibility_checked_at = timezone.now()
-        application.save(
-            update_fields=[
-                "eligibility_verdict",
-                "eligibility_lines",
-                "eligibility_rule_version",
-                "eligibility_checked_at",
-            ]
-        )
+        application.save(update_fields=application.record_eligibility(outcome))
         method = application.program.selection_method
         if outcome.verdict != Verdict.ELIGIBLE:
             # Never an automatic refusal: a caseworker looks at what did not match or is missing.

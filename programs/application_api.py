@@ -34,8 +34,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.api.errors import error_response
-from portal.api.staff import OldestFirstPagination, StaffModelPermission
-from portal.audit import audit_log
+from portal.api.staff import AccessLoggedRetrieveMixin, OldestFirstPagination, StaffModelPermission
 from portal.masking import mask_name
 from portal.scoping import applications_visible_to
 
@@ -641,7 +640,9 @@ STAFF_REFUSALS = {
         responses={200: StaffApplicationDetailSerializer, **STAFF_REFUSALS},
     ),
 )
-class StaffApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class StaffApplicationViewSet(
+    AccessLoggedRetrieveMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     permission_classes = [StaffApplicationPermission]
     filterset_class = StaffApplicationFilter
     pagination_class = OldestFirstPagination
@@ -662,19 +663,10 @@ class StaffApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def get_serializer_class(self):
         return StaffApplicationListSerializer if self.action == "list" else StaffApplicationDetailSerializer
 
-    def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        application = self.get_object()
-        # PIPA access log: who opened whose application, from where.
-        audit_log(
-            actor=request.user,
-            action="programs.application.viewed",
-            target=application,
-            subject_user_id=application.household.user_id,
-            district=application.district,
-            request=request,
-            data={"reference": application.reference, "via": "api"},
-        )
-        return Response(StaffApplicationDetailSerializer(application).data)
+    access_log_action = "programs.application.viewed"
+
+    def access_log_subject(self, obj):
+        return obj.household.user_id, obj.district
 
     @extend_schema(
         summary="Decide",

@@ -26,8 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.errors import error_response
-from portal.api.staff import OldestFirstPagination, StaffModelPermission
-from portal.audit import audit_log
+from portal.api.staff import AccessLoggedRetrieveMixin, OldestFirstPagination, StaffModelPermission
 from portal.i18n import localized
 from portal.masking import mask_name
 from portal.scoping import kit_requests_visible_to
@@ -535,7 +534,9 @@ STAFF_REFUSALS = {
         tags=["safety-staff"],
     ),
 )
-class StaffKitRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class StaffKitRequestViewSet(
+    AccessLoggedRetrieveMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     permission_classes = [StaffSafetyPermission]
     filterset_class = StaffKitRequestFilter
     pagination_class = OldestFirstPagination
@@ -553,18 +554,10 @@ class StaffKitRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     def _detail(self, pk: int) -> Response:
         return Response(StaffKitRequestDetailSerializer(self.get_queryset().get(pk=pk)).data)
 
-    def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        kit_request = self.get_object()
-        audit_log(
-            actor=request.user,
-            action="safety.kit_request.viewed",
-            target=kit_request,
-            subject_user_id=kit_request.household.user_id,
-            district=kit_request.district,
-            request=request,
-            data={"reference": kit_request.reference, "via": "api"},
-        )
-        return Response(StaffKitRequestDetailSerializer(kit_request).data)
+    access_log_action = "safety.kit_request.viewed"
+
+    def access_log_subject(self, obj):
+        return obj.household.user_id, obj.district
 
     @extend_schema(
         summary="Decide",

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy
 from rest_framework import permissions
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
 
+from portal.audit import audit_log
 from portal.roles import STAFF_ROLES
 
 
@@ -34,3 +36,28 @@ class OldestFirstPagination(CursorPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class AccessLoggedRetrieveMixin:
+    """A staff detail endpoint that shows a resident's personal data writes the PIPA access log (who,
+    when, whose data, from which IP), like the admin's AccessLoggedAdminMixin. Set `access_log_action`
+    and say whose data a row is with `access_log_subject(obj) -> (user id, district)`."""
+
+    access_log_action = ""
+
+    def access_log_subject(self, obj) -> tuple[int | None, object]:
+        raise NotImplementedError
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        obj = self.get_object()  # scoped: another district's row is a 404 before anything is logged
+        subject_user_id, district = self.access_log_subject(obj)
+        audit_log(
+            actor=request.user,
+            action=self.access_log_action,
+            target=obj,
+            subject_user_id=subject_user_id,
+            district=district,
+            request=request,
+            data={"reference": getattr(obj, "reference", ""), "via": "api"},
+        )
+        return Response(self.get_serializer(obj).data)

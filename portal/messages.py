@@ -207,3 +207,78 @@ MESSAGES.update(
         ),
     }
 )
+
+# Community spaces: %(place)s is "space room", %(when)s the local date and hours.
+MESSAGES.update(
+    {
+        "booking.confirmed": Message(
+            subject=_("Booking %(reference)s confirmed: %(place)s"),
+            body=_(
+                "Your booking %(reference)s of %(place)s on %(when)s is confirmed. "
+                "Add it to your calendar or cancel it at %(link)s"
+            ),
+            sms=_("[Hana] Booked %(place)s %(when)s (%(reference)s)."),
+        ),
+        "booking.pending": Message(
+            subject=_("Booking %(reference)s received: awaiting approval"),
+            body=_(
+                "We received your booking %(reference)s of %(place)s on %(when)s. Staff approve bookings of "
+                "this room; we will tell you as soon as they decide. %(link)s"
+            ),
+            sms=_("[Hana] Booking %(reference)s received, awaiting approval."),
+        ),
+        "booking.approved": Message(
+            subject=_("Booking %(reference)s approved: %(place)s"),
+            body=_("Your booking %(reference)s of %(place)s on %(when)s is approved. Details at %(link)s"),
+            sms=_("[Hana] Booking approved: %(place)s %(when)s."),
+        ),
+        "booking.rejected": Message(
+            subject=_("Booking %(reference)s not approved"),
+            body=_(
+                "Your booking %(reference)s of %(place)s on %(when)s was not approved.\n"
+                "Reason: %(reason)s\n%(link)s"
+            ),
+            sms=_("[Hana] Booking %(reference)s not approved. See the reason at Hana."),
+        ),
+        "booking.cancelled": Message(
+            subject=_("Booking %(reference)s cancelled"),
+            body=_("As you asked, your booking %(reference)s of %(place)s on %(when)s is cancelled."),
+            sms=_("[Hana] Booking %(reference)s cancelled."),
+        ),
+        "booking.cancelled_by_staff": Message(
+            subject=_("Booking %(reference)s cancelled by the space"),
+            body=_(
+                "We are sorry: your booking %(reference)s of %(place)s on %(when)s had to be cancelled.\n"
+                "Reason: %(reason)s\n%(link)s"
+            ),
+            sms=_("[Hana] Sorry, booking %(reference)s was cancelled: %(reason)s"),
+        ),
+        "booking.rescheduled": Message(
+            subject=_("Booking %(reference)s moved to %(when)s"),
+            body=_("Your booking %(reference)s of %(place)s is now on %(when)s. %(link)s"),
+            sms=_("[Hana] Booking %(reference)s moved to %(when)s."),
+        ),
+        "booking.reminder": Message(
+            subject=_("Tomorrow: %(place)s at %(when)s"),
+            body=_(
+                "A reminder of your booking %(reference)s of %(place)s on %(when)s. If you cannot come, "
+                "please cancel it so a neighbour can use the room: %(link)s"
+            ),
+            sms=_("[Hana] Tomorrow %(when)s: %(place)s."),
+        ),
+        "booking.suspended": Message(
+            subject=_("You cannot book community spaces until %(until)s"),
+            body=_(
+                "You did not come to %(count)s bookings without cancelling them, so you cannot make new "
+                "bookings until %(until)s. Your other bookings stand. If this is a mistake, contact the "
+                "space. %(link)s"
+            ),
+            sms=_("[Hana] Bookings paused until %(until)s after no-shows."),
+        ),
+        "booking.suspension_lifted": Message(
+            subject=_("You can book community spaces again"),
+            body=_("The district lifted your booking ban: you can book rooms again. %(link)s"),
+            sms=_("[Hana] You can book community spaces again."),
+        ),
+    }
+)

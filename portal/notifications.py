@@ -90,8 +90,12 @@ def render(notification: Notification) -> tuple[str, str]:
     """(subject, text) in the recipient's language; SMS text for the SMS channel."""
     message = MESSAGES[notification.template]
     context = dict(notification.context)
-    if (notification.user.language or "").startswith("en") and context.get("program_en"):
-        context["program"] = context["program_en"]
+    if (notification.user.language or "").startswith("en"):
+        # A name stored in both languages ("program" / "program_en", "place" / "place_en"): English
+        # readers get the English one when it was given.
+        for key in [k for k in context if k.endswith("_en")]:
+            if context[key]:
+                context[key[:-3]] = context[key]
     with translation.override(notification.user.language or settings.LANGUAGE_CODE):
         subject = str(message.subject) % _Defaults(context)
         text = str(message.sms if notification.channel == Channel.SMS else message.body) % _Defaults(context)

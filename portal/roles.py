@@ -115,6 +115,48 @@ ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += [
     "lockers.view_lockerpolicy",
     "lockers.change_lockerpolicy",
 ]
+# Community spaces: caseworkers run bookings day to day; managers also set up spaces, rooms and rules.
+_SPACES_VIEW = [
+    "spaces.view_space",
+    "spaces.view_room",
+    "spaces.view_openinghours",
+    "spaces.view_closure",
+    "spaces.view_bookingpolicy",
+    "spaces.view_booking",
+    "spaces.view_bookingseries",
+    "spaces.view_suspension",
+    "programs.view_programsession",
+]
+_SPACES_SETUP = [
+    f"spaces.{verb}_{model}"
+    for model in ("space", "room", "openinghours", "closure")
+    for verb in ("add", "change", "delete")
+] + ["spaces.add_bookingpolicy", "spaces.change_bookingpolicy"]
+_SPACES_RUN = [
+    "spaces.change_booking",
+    "spaces.add_bookingseries",
+    "spaces.change_bookingseries",
+    "spaces.change_suspension",
+    "programs.add_programsession",
+    "programs.change_programsession",
+]
+ROLE_PERMISSIONS[Role.CASEWORKER] += (
+    _SPACES_VIEW
+    + _SPACES_RUN
+    + [
+        "spaces.add_closure",
+        "spaces.change_closure",
+        "spaces.delete_closure",
+    ]
+)
+ROLE_PERMISSIONS[Role.PROGRAM_MANAGER] += _SPACES_VIEW + [
+    "spaces.add_bookingseries",
+    "spaces.change_bookingseries",
+    "programs.add_programsession",
+    "programs.change_programsession",
+    "programs.delete_programsession",
+]
+ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += _SPACES_VIEW + _SPACES_SETUP + _SPACES_RUN
 STAFF_ROLES = {Role.CASEWORKER, Role.PROGRAM_MANAGER, Role.DISTRICT_MANAGER, Role.CITY_ADMIN}
 
 

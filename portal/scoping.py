@@ -12,6 +12,7 @@ from households.models import Household
 from programs.models import Application, Program
 from safety.lockers.models import Delivery, LockerSite
 from safety.models import KitRequest, KitStock
+from spaces.models import Booking, BookingSeries, Space, Suspension
 
 from .models import AuditEvent, District, User
 
@@ -95,6 +96,43 @@ def locker_sites_visible_to(user: User, queryset: QuerySet[LockerSite] | None = 
 def deliveries_visible_to(user: User, queryset: QuerySet[Delivery] | None = None) -> QuerySet[Delivery]:
     """Parcel-locker deliveries at the staff member's district's sites."""
     queryset = Delivery.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.sees_all_districts:
+        return queryset
+    district = _district_of(user)
+    return queryset.filter(district_id=district) if district else queryset.none()
+
+
+def spaces_visible_to(user: User, queryset: QuerySet[Space] | None = None) -> QuerySet[Space]:
+    """Community spaces of the staff member's district."""
+    queryset = Space.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.sees_all_districts:
+        return queryset
+    district = _district_of(user)
+    return queryset.filter(district_id=district) if district else queryset.none()
+
+
+def bookings_visible_to(user: User, queryset: QuerySet[Booking] | None = None) -> QuerySet[Booking]:
+    """Bookings of rooms in the staff member's district's spaces (the space's district, not the
+    household's: the space's staff run its rooms)."""
+    queryset = Booking.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.sees_all_districts:
+        return queryset
+    district = _district_of(user)
+    return queryset.filter(district_id=district) if district else queryset.none()
+
+
+def booking_series_visible_to(
+    user: User, queryset: QuerySet[BookingSeries] | None = None
+) -> QuerySet[BookingSeries]:
+    queryset = BookingSeries.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.sees_all_districts:
+        return queryset
+    district = _district_of(user)
+    return queryset.filter(room__space__district_id=district) if district else queryset.none()
+
+
+def suspensions_visible_to(user: User, queryset: QuerySet[Suspension] | None = None) -> QuerySet[Suspension]:
+    queryset = Suspension.objects.all() if queryset is None else queryset
     if user.is_authenticated and user.sees_all_districts:
         return queryset
     district = _district_of(user)

@@ -31,6 +31,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The domain in iCalendar UIDs (booking-12@hana.example): stable, so calendar apps update events in place.
+ICAL_UID_DOMAIN = env.str("ICAL_UID_DOMAIN", default="hana.local")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -148,6 +150,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "locker-overdue": {
         "task": "safety.lockers.tasks.mark_overdue_parcels",
         "schedule": crontab(minute="*/15"),
+    },
+    # Community spaces: a reminder the day before each booking (hourly catches bookings made late).
+    "booking-reminders": {
+        "task": "spaces.tasks.send_booking_reminders",
+        "schedule": crontab(minute=5),
     },
 }
 

@@ -370,3 +370,4 @@ from .application_models import (  # noqa: E402, F401
     ProgramQuestion,
     QuestionKind,
 )
+from .session_models import ProgramSession  # noqa: E402, F401

@@ -138,3 +138,65 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         if create and obj.submitted_at and not obj.reference:
             obj.reference = f"HN-{timezone.localtime(obj.submitted_at).year}-{obj.pk:06d}"
             obj.save(update_fields=["reference"])
+
+
+# --- community spaces ------------------------------------------------------------------------------
+
+
+def space_with_room(
+    district_code: str = JUNGGU,
+    *,
+    hours: tuple[str, str] = ("09:00", "21:00"),
+    weekdays: range | list[int] = range(7),
+    **room_fields,
+):
+    """A space of the district open `hours` on `weekdays` (local time), with one room. Returns the room.
+
+    Room defaults: 10 people, 30-minute slots, 1–3 hours, 30 days ahead, 1 hour notice, cancel until
+    24 hours before, confirmed automatically.
+    """
+    from datetime import time as clock
+
+    from spaces.models import OpeningHours, Room, Space
+
+    n = Space.objects.count() + 1
+    space = Space.objects.create(
+        district=district(district_code),
+        slug=f"space-{n}",
+        name=f"소통공간 {n}",
+        name_en=f"Space {n}",
+        address="서울특별시 중구 황학동 1",
+    )
+    opens, closes = (clock.fromisoformat(value) for value in hours)
+    OpeningHours.objects.bulk_create(
+        OpeningHours(space=space, weekday=day, opens=opens, closes=closes) for day in weekdays
+    )
+    fields = {"name": "모임방", "name_en": "Meeting room", "capacity": 10, **room_fields}
+    return Room.objects.create(space=space, **fields)
+
+
+def seoul(value: str):
+    """An aware datetime from 'YYYY-MM-DD HH:MM' in Seoul time."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo("Asia/Seoul"))
+
+
+def book(room, household=None, start: str = "", end: str = "", status: str = "confirmed", **fields):
+    """Insert a booking directly (no rules), for setting up a scene. `start`/`end` in Seoul time."""
+    from spaces.models import Booking
+
+    household = household or HouseholdFactory(district=room.space.district)
+    return Booking.objects.create(
+        room=room,
+        district_id=room.space.district_id,
+        household=household,
+        booked_by=household.user,
+        starts_at=seoul(start),
+        ends_at=seoul(end),
+        headcount=fields.pop("headcount", 2),
+        purpose=fields.pop("purpose", "독서 모임"),
+        status=status,
+        **fields,
+    )

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from portal.audit import audit_log
 from portal.models import AuditEvent, User
+from spaces.models import UPCOMING_STATUSES, Booking, BookingStatus, CalendarFeed
 
 from .models import Consent, Household
 from .validation import SENSITIVE_FIELDS
@@ -166,6 +167,21 @@ def account_data_export(*, user: User, request: HttpRequest | None = None) -> di
         ],
     }
     if household is not None:
+        data["bookings"] = [
+            {
+                "reference": b.reference,
+                "space": b.room.space.name,
+                "room": b.room.name,
+                "starts_at": b.starts_at.isoformat(),
+                "ends_at": b.ends_at.isoformat(),
+                "headcount": b.headcount,
+                "purpose": b.purpose,
+                "status": b.status,
+            }
+            for b in Booking.objects.filter(household=household)
+            .select_related("room__space")
+            .order_by("starts_at")
+        ]
         record = {}
         for name in PROFILE_FIELDS:
             value = getattr(household, name)
@@ -211,6 +227,12 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> None:
         household.anonymized_at = now
         household.save()
     Consent.objects.filter(user=user, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    if household is not None:
+        # Rooms booked by an account that no longer exists would stand empty: free them.
+        Booking.objects.filter(household=household, status__in=UPCOMING_STATUSES, starts_at__gt=now).update(
+            status=BookingStatus.CANCELLED, cancelled_at=now, reason="account deleted"
+        )
+    CalendarFeed.objects.filter(user=user).delete()
     audit_log(
         actor=user,
         action="households.account.deleted",

@@ -217,7 +217,7 @@ def booking_create(
             action="booking.created",
             target=booking,
             subject_user_id=user.pk,
-            district=household.district if household.district_id == booking.district_id else None,
+            district=room.space.district,
             request=request,
             data={"room": room.pk, "status": booking.status},
         )
@@ -295,6 +295,8 @@ def booking_reschedule(
                 _("This booking is %(status)s: it cannot be moved.")
                 % {"status": booking.get_status_display()},
             )
+        elif starts_at <= now:
+            raise BookingError("past", _("This time has already passed."))
         failures = check_booking(
             room=booking.room,
             starts_at=starts_at,
@@ -539,8 +541,12 @@ def series_conflicts(room: Room, days: list[date], start_time: time, end_time: t
     first = local_datetime(days[0], start_time)
     last = local_datetime(days[-1], end_time)
     taken = list(overlapping(room.pk, first, last).values_list("starts_at", "ends_at"))
+    now = timezone.now()
     for day in days:
         starts_at, ends_at = local_datetime(day, start_time), local_datetime(day, end_time)
+        if starts_at <= now:
+            conflicts.append(SeriesConflict(day, "past", _("already passed")))
+            continue
         closure = next((c for c in closures if c.starts_on <= day <= c.ends_on), None)
         if closure is not None:
             conflicts.append(SeriesConflict(day, "closed", closure.note or closure.get_reason_display()))

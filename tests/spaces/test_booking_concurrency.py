@@ -1,0 +1,166 @@
+"""No double booking, even under simultaneous requests: PostgreSQL's exclusion constraint holds it.
+
+Real threads, each on its own database connection, released together by a barrier.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from spaces import services
+from spaces.models import Booking, BookingStatus
+from tests.factories import JUNGGU, HouseholdFactory, book, district, seoul, space_with_room
+
+# serialized_rollback: a transactional test flushes the tables, and with them the reference data
+# (districts) that migrations load; it is restored before each test.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+NOW = seoul("2026-11-20 12:00")
+
+
+def run_together(calls):
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001 - collected and asserted on below
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_forty_simultaneous_requests_for_one_slot_make_one_booking():
+    room = space_with_room(JUNGGU)
+    users = [HouseholdFactory(district=district(JUNGGU)).user for _ in range(40)]
+
+    def attempt(user):
+        return lambda: services.booking_create(
+            user=user,
+            room_id=room.pk,
+            starts_at=seoul("2026-11-23 10:00"),
+            ends_at=seoul("2026-11-23 11:00"),
+            headcount=2,
+            purpose="모임",
+            now=NOW,
+        )
+
+    results = run_together([attempt(user) for user in users])
+
+    booked = [r for r in results if isinstance(r, Booking)]
+    refused = [r for r in results if not isinstance(r, Booking)]
+    assert len(booked) == 1
+    assert len(refused) == 39
+    assert all(isinstance(r, services.BookingError) and r.code == "taken" for r in refused), refused
+    assert Booking.objects.filter(room=room, status__in=["pending", "confirmed"]).count() == 1
+
+
+def test_simultaneous_overlapping_but_different_slots_make_one_booking():
+    room = space_with_room(JUNGGU)
+    users = [HouseholdFactory(district=district(JUNGGU)).user for _ in range(6)]
+    # Every one of them covers 10:30–11:00, so any two overlap.
+    slots = [
+        ("10:00", "11:00"),
+        ("10:30", "11:30"),
+        ("09:30", "11:00"),
+        ("10:00", "12:00"),
+        ("10:30", "12:00"),
+        ("09:00", "11:00"),
+    ]
+    calls = [
+        lambda user=user, slot=slot: services.booking_create(
+            user=user,
+            room_id=room.pk,
+            starts_at=seoul(f"2026-11-23 {slot[0]}"),
+            ends_at=seoul(f"2026-11-23 {slot[1]}"),
+            headcount=2,
+            purpose="모임",
+            now=NOW,
+        )
+        for user, slot in zip(users, slots, strict=True)
+    ]
+    results = run_together(calls)
+    assert sum(isinstance(r, Booking) for r in results) == 1
+    assert {r.code for r in results if not isinstance(r, Booking)} == {"taken"}
+
+
+def test_the_database_itself_refuses_an_overlap():
+    room = space_with_room(JUNGGU)
+    first = book(room, start="2026-11-23 10:00", end="2026-11-23 11:00")
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        Booking.objects.create(
+            room=room,
+            district=first.district,
+            household=first.household,
+            booked_by=first.booked_by,
+            starts_at=seoul("2026-11-23 10:59"),
+            ends_at=seoul("2026-11-23 12:00"),
+            headcount=1,
+            purpose="x",
+            status=BookingStatus.PENDING,
+        )
+    assert "booking_room_no_overlap" in str(refused.value)
+    # Touching ends, another room, or a cancelled booking do not conflict.
+    book(room, start="2026-11-23 11:00", end="2026-11-23 12:00")
+    book(space_with_room(JUNGGU), start="2026-11-23 10:00", end="2026-11-23 11:00")
+    book(room, start="2026-11-23 10:00", end="2026-11-23 11:00", status=BookingStatus.CANCELLED)
+    # Editing a booking's own time over its old slot does not collide with itself.
+    first.ends_at = seoul("2026-11-23 10:30")
+    first.starts_at = seoul("2026-11-23 09:30")
+    first.save()
+    # Reactivating a cancelled booking whose slot is taken is refused too.
+    cancelled = Booking.objects.get(status=BookingStatus.CANCELLED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.filter(pk=cancelled.pk).update(status=BookingStatus.CONFIRMED)
+
+
+def test_simultaneous_bookings_of_distinct_slots_all_succeed():
+    room = space_with_room(JUNGGU)
+    users = [HouseholdFactory(district=district(JUNGGU)).user for _ in range(12)]
+    calls = [
+        lambda user=user, hour=hour: services.booking_create(
+            user=user,
+            room_id=room.pk,
+            starts_at=seoul(f"2026-11-23 {hour:02d}:00"),
+            ends_at=seoul(f"2026-11-23 {hour + 1:02d}:00"),
+            headcount=2,
+            purpose="모임",
+            now=NOW,
+        )
+        for user, hour in zip(users, range(9, 21), strict=True)
+    ]
+    results = run_together(calls)
+    assert all(isinstance(r, Booking) for r in results), results
+    assert Booking.objects.filter(room=room).count() == 12
+
+
+def test_one_household_cannot_pass_its_limit_with_simultaneous_requests():
+    room = space_with_room(JUNGGU)
+    household = HouseholdFactory(district=district(JUNGGU))  # default policy: 3 upcoming bookings
+    calls = [
+        lambda day=day: services.booking_create(
+            user=household.user,
+            room_id=room.pk,
+            starts_at=seoul(f"2026-11-{day} 10:00"),
+            ends_at=seoul(f"2026-11-{day} 11:00"),
+            headcount=1,
+            purpose="모임",
+            now=NOW,
+        )
+        for day in (23, 24, 25, 26, 27, 28)
+    ]
+    results = run_together(calls)
+    assert sum(isinstance(r, Booking) for r in results) == 3
+    assert {r.code for r in results if not isinstance(r, Booking)} == {"too_many_upcoming"}

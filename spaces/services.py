@@ -268,22 +268,30 @@ def booking_reschedule(
     booking_id: int,
     starts_at: datetime,
     ends_at: datetime,
+    as_staff: bool = False,
     request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> Booking:
     """Move a booking to another time in the same room. Its own current slot never counts as taken.
 
     A resident moves their own booking until the cancellation deadline (the household limits apply);
-    staff of the district move any upcoming one.
+    staff of the district (`as_staff`, said by the staff-side caller, never inferred from the account:
+    a staff member booking for their own household is a resident there) move any upcoming one.
     """
     now = now or timezone.now()
     with transaction.atomic():
         booking = _locked(booking_id)
-        by_resident = not actor.is_staff
+        by_resident = not as_staff
         if by_resident:
             if booking.household is None or booking.household.user_id != actor.pk:
                 raise Booking.DoesNotExist
             Household.objects.select_for_update().filter(pk=booking.household_id).first()
+            if booking.status not in UPCOMING_STATUSES:
+                raise BookingError(
+                    "invalid_transition",
+                    _("This booking is %(status)s: it cannot be moved.")
+                    % {"status": booking.get_status_display()},
+                )
             if not resident_can_change(booking, now):
                 raise BookingError(
                     "cancel_deadline",
@@ -695,10 +703,20 @@ def series_cancel(*, actor: User, series_id: int, reason: str, request: HttpRequ
         raise BookingError("reason_required", _("Say why the series is cancelled."))
     with transaction.atomic():
         series = BookingSeries.objects.select_for_update().select_related("room__space").get(pk=series_id)
+        if series.cancelled_at is not None:
+            raise BookingError("invalid_transition", _("This series is already cancelled."))
         now = timezone.now()
-        cancelled = Booking.objects.filter(
+        # One by one rather than update(): each occurrence gets its history record. A series has at most
+        # a year of weekly dates, and the linked program sessions then show as cancelled.
+        upcoming = Booking.objects.select_for_update().filter(
             series=series, status__in=UPCOMING_STATUSES, starts_at__gt=now
-        ).update(status=B.CANCELLED, cancelled_at=now, reason=reason)
+        )
+        cancelled = 0
+        for booking in upcoming:
+            booking.status, booking.cancelled_at, booking.reason = B.CANCELLED, now, reason
+            booking._history_user = actor
+            booking.save(update_fields=["status", "cancelled_at", "reason"])
+            cancelled += 1
         series.cancelled_at = now
         series._history_user = actor
         series.save(update_fields=["cancelled_at"])

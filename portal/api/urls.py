@@ -13,6 +13,13 @@ from safety.lockers.api import (
     MyDeliveryViewSet,
     StaffDeliveryViewSet,
 )
+from spaces.api import (
+    BookingViewSet,
+    RoomViewSet,
+    SpaceViewSet,
+    StaffBookingSeriesViewSet,
+    StaffBookingViewSet,
+)
 
 router = DefaultRouter()
 router.register("programs", ProgramViewSet, basename="program")
@@ -27,6 +34,12 @@ router.register("lockers/sites", LockerSiteViewSet, basename="locker-site")
 router.register("lockers/registrations", LockerRegistrationViewSet, basename="locker-registration")
 router.register("lockers/deliveries", MyDeliveryViewSet, basename="locker-delivery")
 router.register("staff/lockers/deliveries", StaffDeliveryViewSet, basename="staff-locker-delivery")
+# Before the spaces: "spaces/rooms/…" must not be read as a space id (ids are digits anyway).
+router.register("spaces/rooms", RoomViewSet, basename="space-room")
+router.register("spaces", SpaceViewSet, basename="space")
+router.register("bookings", BookingViewSet, basename="booking")
+router.register("staff/bookings", StaffBookingViewSet, basename="staff-booking")
+router.register("staff/booking-series", StaffBookingSeriesViewSet, basename="staff-booking-series")
 
 urlpatterns = [
     path("", include(router.urls)),

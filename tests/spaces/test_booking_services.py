@@ -396,6 +396,11 @@ def test_cancel_one_occurrence_or_the_rest_of_the_series(room, caseworker_b):
     with frozen(seoul("2026-11-25 09:00")):
         cancelled = services.series_cancel(actor=caseworker_b, series_id=created.pk, reason="사업 종료")
     assert cancelled == 4
+    assert second.history.count() == 2  # created, cancelled by staff
+    assert created.bookings.first().history.filter(status="cancelled").count() == 0
+    with pytest.raises(services.BookingError) as refused:
+        services.series_cancel(actor=caseworker_b, series_id=created.pk, reason="again")
+    assert refused.value.code == "invalid_transition"
     first.refresh_from_db()
     assert first.status == BookingStatus.CONFIRMED
     created.refresh_from_db()
@@ -506,6 +511,7 @@ def test_staff_cannot_move_a_booking_into_the_past(room, household, caseworker_b
             booking_id=booking.pk,
             starts_at=seoul("2026-11-19 10:00"),
             ends_at=seoul("2026-11-19 11:00"),
+            as_staff=True,
         )
     assert refused.value.code == "past"
 
@@ -521,3 +527,31 @@ def test_a_series_starting_today_reports_a_time_already_passed(room, caseworker_
             end_time=time(11),
         )
     assert refused.value.conflicts[0].code == "past"
+
+
+def test_a_resident_cannot_move_a_cancelled_booking(room, household):
+    booking = create(room, household, "2026-11-23 10:00", "2026-11-23 11:00")
+    with frozen():
+        services.booking_cancel(user=household.user, booking_id=booking.pk)
+        with pytest.raises(services.BookingError) as refused:
+            services.booking_reschedule(
+                actor=household.user,
+                booking_id=booking.pk,
+                starts_at=seoul("2026-11-23 12:00"),
+                ends_at=seoul("2026-11-23 13:00"),
+                now=NOW,
+            )
+    assert refused.value.code == "invalid_transition"
+
+
+def test_a_staff_member_moving_their_own_booking_is_a_resident(room, caseworker_b):
+    household = HouseholdFactory(user=caseworker_b, district=district(JUNGGU))
+    booking = create(room, household, "2026-11-23 10:00", "2026-11-23 11:00")
+    with frozen(seoul("2026-11-23 09:00")), pytest.raises(services.BookingError) as refused:
+        services.booking_reschedule(
+            actor=caseworker_b,
+            booking_id=booking.pk,
+            starts_at=seoul("2026-11-23 12:00"),
+            ends_at=seoul("2026-11-23 13:00"),
+        )
+    assert refused.value.code == "cancel_deadline"

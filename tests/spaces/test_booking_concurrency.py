@@ -164,3 +164,43 @@ def test_one_household_cannot_pass_its_limit_with_simultaneous_requests():
     results = run_together(calls)
     assert sum(isinstance(r, Booking) for r in results) == 3
     assert {r.code for r in results if not isinstance(r, Booking)} == {"too_many_upcoming"}
+
+
+def test_forty_simultaneous_api_requests_answer_one_201_and_thirty_nine_409():
+    """The same race through HTTP: no request answers 500, each loser is told the slot is taken."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from spaces.rules import local_datetime, to_local
+
+    room = space_with_room(JUNGGU)
+    users = [HouseholdFactory(district=district(JUNGGU)).user for _ in range(40)]
+    day = to_local(timezone.now()).date() + timedelta(days=7)
+    start = local_datetime(day, datetime.strptime("10:00", "%H:%M").time())
+    payload = {
+        "room": room.pk,
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=1)).isoformat(),
+        "headcount": 2,
+        "purpose": "모임",
+    }
+
+    def attempt(user):
+        def call():
+            client = APIClient()
+            client.force_authenticate(user)
+            response = client.post("/api/v1/bookings/", payload, format="json", HTTP_ACCEPT_LANGUAGE="en")
+            return response.status_code, response.json()
+
+        return call
+
+    results = run_together([attempt(user) for user in users])
+
+    statuses = sorted(status for status, _body in results)
+    assert statuses == [201] + [409] * 39, results
+    refusals = [body["error"] for status, body in results if status == 409]
+    assert {error["code"] for error in refusals} == {"taken"}
+    assert all("already taken" in error["message"] for error in refusals)
+    assert Booking.objects.filter(room=room).count() == 1

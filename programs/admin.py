@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -18,11 +19,20 @@ from households.models import Employment, Gender, HousingTenure, IncomeSupport
 from portal.admin_tools import ScopedHistoryMixin
 from portal.i18n import is_english
 from portal.models import District
-from portal.scoping import program_editable_by, programs_visible_to
+from portal.scoping import bookings_visible_to, program_editable_by, programs_visible_to
 
 from .admin_applications import ProgramQuestionInline  # also registers the review queue admin
 from .eligibility import Group, Rule, evaluate, rule_problems
-from .models import Criterion, CriterionGroup, Field, MedianIncome, PolicyMilestone, PolicyOfficial, Program
+from .models import (
+    Criterion,
+    CriterionGroup,
+    Field,
+    MedianIncome,
+    PolicyMilestone,
+    PolicyOfficial,
+    Program,
+    ProgramSession,
+)
 from .selectors import MEDIAN_CACHE_KEY, median_table, place_names, rule_trees
 from .services import program_root_group, program_rules_changed
 
@@ -35,6 +45,62 @@ class PolicyOfficialInline(admin.TabularInline):
 class PolicyMilestoneInline(admin.TabularInline):
     model = PolicyMilestone
     extra = 0
+
+
+class SessionBookingSelect(AutocompleteSelect):
+    """The autocomplete box of a session's room booking. Its selected option's label normally costs a
+    query per row; the formset hands it the labels of the bookings it already loaded instead."""
+
+    known_labels: dict[str, str] | None = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        known = self.known_labels or {}
+        if not selected or any(pk not in known for pk in selected):
+            return super().optgroups(name, value, attr)
+        default = (None, [], 0)
+        if not self.is_required:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        for pk in selected:
+            default[1].append(self.create_option(name, pk, known[pk], set(selected), len(default[1])))
+        return [default]
+
+
+class ProgramSessionFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        widget = getattr(form.fields.get("booking"), "widget", None)
+        widget = getattr(widget, "widget", widget)  # inside the admin's related-field wrapper
+        if isinstance(widget, SessionBookingSelect):
+            if not hasattr(self, "_booking_labels"):
+                self._booking_labels = {
+                    str(session.booking_id): str(session.booking)
+                    for session in self.get_queryset()
+                    if session.booking_id
+                }
+            widget.known_labels = self._booking_labels
+        return form
+
+
+class ProgramSessionInline(admin.TabularInline):
+    """A program's dated sessions. A session held in a community room links to its booking (searched
+    by reference number, among the bookings the user may see), which then gives its place and time."""
+
+    model = ProgramSession
+    formset = ProgramSessionFormSet
+    fields = ("booking", "starts_at", "ends_at", "place", "participants")
+    autocomplete_fields = ("booking",)
+    extra = 0
+    verbose_name_plural = _("Sessions (a linked room booking sets the place and time)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("booking")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "booking":
+            kwargs["queryset"] = bookings_visible_to(request.user)
+            kwargs["widget"] = SessionBookingSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CriterionGroupInline(admin.TabularInline):
@@ -87,7 +153,13 @@ class ProgramAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     search_fields = ("title", "title_en", "summary", "department", "slug")
     prepopulated_fields = {"slug": ("title_en",)}
     readonly_fields = ("rule_version", "rules_summary")
-    inlines = [CriterionGroupInline, ProgramQuestionInline, PolicyOfficialInline, PolicyMilestoneInline]
+    inlines = [
+        CriterionGroupInline,
+        ProgramQuestionInline,
+        PolicyOfficialInline,
+        PolicyMilestoneInline,
+        ProgramSessionInline,
+    ]
     fieldsets = (
         (
             None,

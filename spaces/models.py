@@ -15,6 +15,7 @@ one IMMEDIATE transaction, which SQLite runs one at a time.
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -444,7 +445,8 @@ class Booking(models.Model):
 
     @property
     def reference(self) -> str:
-        year = self.created_at.year if self.created_at else ""
+        # The year in Seoul: a booking made at 08:00 on 1 January belongs to the new year.
+        year = self.created_at.astimezone(ZoneInfo(settings.TIME_ZONE)).year if self.created_at else ""
         return f"BK-{year}-{self.pk:06d}" if self.pk else str(_("New booking"))
 
     @property

@@ -612,7 +612,8 @@ def series_create(
             raise SeriesError.of(
                 [RuleFailure("no_dates", "weekdays", _("No chosen weekday falls in these dates."))]
             )
-        # Slot step, length and capacity: judged once on the first date (every date has the same hours).
+        # Slot step, minimum length and capacity, judged once on the first date (every date has the same
+        # hours). Staff series may run longer than residents' maximum (a cooking class takes 4 hours).
         sample = check_booking(
             room=room,
             starts_at=local_datetime(days[0], start_time),
@@ -661,8 +662,8 @@ def series_create(
         except IntegrityError as error:
             if not _is_overlap(error):
                 raise
-            # Someone booked one of the dates between the check and the insert: report them all again.
-            transaction.set_rollback(True)
+            # Someone booked one of the dates between the check and the insert. The savepoint above undid
+            # this series' inserts; report every conflicting date again (raising rolls back the series).
             raise _conflict_error(series_conflicts(room, days, start_time, end_time)) from error
         if program_id:
             from programs.models import ProgramSession

@@ -204,3 +204,42 @@ def test_forty_simultaneous_api_requests_answer_one_201_and_thirty_nine_409():
     assert {error["code"] for error in refusals} == {"taken"}
     assert all("already taken" in error["message"] for error in refusals)
     assert Booking.objects.filter(room=room).count() == 1
+
+
+def test_a_series_losing_a_race_reports_conflicts_and_creates_nothing(caseworker_b):
+    """Someone books a date between the series' check and its inserts: the database refuses the insert and
+    the staff member gets the conflict list, not a 500."""
+    from datetime import date, time
+    from unittest import mock
+
+    from spaces.models import BookingSeries
+
+    room = space_with_room(JUNGGU)
+    book(room, start="2026-12-01 18:30", end="2026-12-01 19:30")
+    real = services.series_conflicts
+    checks = []
+
+    def racing(*args, **kwargs):
+        checks.append(args)
+        # The first check misses the booking, as if it was made a moment later.
+        return [] if len(checks) == 1 else real(*args, **kwargs)
+
+    with (
+        mock.patch("django.utils.timezone.now", return_value=NOW),
+        mock.patch("spaces.services.series_conflicts", side_effect=racing),
+        pytest.raises(services.SeriesError) as refused,
+    ):
+        services.series_create(
+            actor=caseworker_b,
+            room_id=room.pk,
+            title="행복한밥상",
+            weekdays=[1],
+            start_time=time(18),
+            end_time=time(20),
+            starts_on=date(2026, 11, 24),
+            ends_on=date(2026, 12, 15),
+        )
+    assert len(checks) == 2  # the second check ran after the database refused an insert
+    assert [(c.day, c.code) for c in refused.value.conflicts] == [(date(2026, 12, 1), "taken")]
+    assert not BookingSeries.objects.exists()
+    assert Booking.objects.count() == 1

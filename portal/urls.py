@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("programs/", include("programs.urls")),
     path("safety/", include("safety.urls")),
+    path("spaces/", include("spaces.urls")),
     path("accounts/", include("households.urls")),
     path("lockers/", include("safety.lockers.urls")),
     path("inbox/", inbox_views.inbox, name="inbox"),

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from spaces.models import BookingStatus
 
 from .application_views import apply_panel
 from .filters import ProgramFilter
-from .models import Category
+from .models import Category, ProgramSession
 from .selectors import eligibility_for, household_for, programs_for_household, public_programs
 
 PAGE_SIZE = 12
+UPCOMING_SESSIONS = 10
+# A session whose room booking ended in these statuses did not take place.
+CALLED_OFF = (BookingStatus.CANCELLED, BookingStatus.REJECTED)
 
 
 def catalog(request: HttpRequest) -> HttpResponse:
@@ -46,8 +53,38 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programs/detail.html",
-        {"program": program, "household": household, "outcome": outcome, **apply_panel(request, program)},
+        {
+            "program": program,
+            "household": household,
+            "outcome": outcome,
+            **apply_panel(request, program),
+            **program_sessions(program),
+        },
     )
+
+
+def program_sessions(program) -> dict:
+    """The next sessions (one query, place and time from their room booking) and what the past ones
+    add up to (one more)."""
+    now = timezone.now()
+    sessions = ProgramSession.objects.filter(program=program)
+    upcoming = list(
+        sessions.filter(ends_at__gt=now)
+        .select_related("booking__room__space")
+        .order_by("starts_at", "pk")[:UPCOMING_SESSIONS]
+    )
+    for session in upcoming:
+        session.program = program  # its display_title falls back to the program's: no query per session
+    past = (
+        sessions.filter(ends_at__lte=now)
+        .exclude(booking__status__in=CALLED_OFF)
+        .aggregate(count=Count("pk"), participants=Sum("participants"))
+    )
+    return {
+        "upcoming_sessions": upcoming,
+        "past_session_count": past["count"],
+        "past_participants": past["participants"] or 0,
+    }
 
 
 @login_required

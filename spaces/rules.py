@@ -31,6 +31,8 @@ from .models import (
     Suspension,
 )
 
+FAR_FUTURE = timedelta(days=3650)
+
 
 def local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
@@ -77,6 +79,10 @@ def check_booking(
     now = now or timezone.now()
     if ends_at <= starts_at:
         return [RuleFailure("invalid_range", "ends_at", _("The end must be after the start."))]
+    if starts_at > now + FAR_FUTURE or starts_at < now - FAR_FUTURE:
+        # Nobody books a room ten years away; refusing here also keeps the week arithmetic below away
+        # from the ends of the calendar (9999-12-31 + 7 days would overflow).
+        return [RuleFailure("too_far", "starts_at", _("Choose a date within the booking window."))]
     failures: list[RuleFailure] = []
     space = room.space
     if not (room.is_active and space.is_active):

@@ -319,8 +319,10 @@ def booking_reschedule(
             raise BookingError.of(failures)
         previous = (booking.starts_at.isoformat(), booking.ends_at.isoformat())
         booking.starts_at, booking.ends_at = starts_at, ends_at
-        if by_resident and booking.room.requires_approval:
-            booking.status = B.PENDING  # a new time needs a new approval
+        previous_status = booking.status
+        if by_resident and booking.room.requires_approval and booking.status == B.CONFIRMED:
+            # A new time needs a new approval: the old decision was about the old time.
+            booking.status, booking.decided_at, booking.decided_by = B.PENDING, None, None
         booking.reminder_sent_at = None
         booking._history_user = actor
         try:
@@ -337,7 +339,11 @@ def booking_reschedule(
             subject_user_id=booking.household.user_id if booking.household_id else None,
             district=booking.district,
             request=request,
-            data={"from": previous, "to": (starts_at.isoformat(), ends_at.isoformat())},
+            data={
+                "from": previous,
+                "to": (starts_at.isoformat(), ends_at.isoformat()),
+                "status": (previous_status, booking.status),
+            },
         )
         _notify(booking, "booking.rescheduled", event)
         if hasattr(booking, "program_session"):

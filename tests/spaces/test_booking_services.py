@@ -198,6 +198,9 @@ def test_moving_a_booking_of_an_approval_room_asks_for_approval_again(room, hous
         )
     booking.refresh_from_db()
     assert booking.status == BookingStatus.PENDING
+    assert booking.decided_by is None and booking.decided_at is None
+    moved = AuditEvent.objects.get(action="booking.rescheduled")
+    assert moved.data["status"] == ["confirmed", "pending"]
 
 
 # --- staff decisions ---------------------------------------------------------------------------------

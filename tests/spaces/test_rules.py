@@ -277,3 +277,9 @@ def test_a_lifted_or_ended_suspension_does_not_block(room, household):
 def test_every_failure_is_reported_at_once(room, household):
     found = codes(room, "2026-11-23 20:10", "2026-11-23 22:00", household=household, headcount=50, purpose="")
     assert {"slot_step", "outside_hours", "capacity", "purpose"} <= set(found)
+
+
+def test_dates_at_the_end_of_the_calendar_are_refused_not_crashed(room, household):
+    found = codes(room, "9999-12-31 10:00", "9999-12-31 11:00", household=household)
+    assert set(found) == {"too_far"}
+    assert set(codes(room, "0001-01-02 10:00", "0001-01-02 11:00", household=household)) == {"too_far"}

@@ -299,7 +299,13 @@ def test_availability_of_31_days_is_the_limit(client, room):
     assert ok.status_code == 200 and len(ok.json()["days"]) == 31
 
     error = assert_error(
-        client.get(availability_url(room), {"from": day, "to": day + timedelta(days=31)}), 400, "invalid"
+        client.get(
+            availability_url(room),
+            {"from": day, "to": day + timedelta(days=31)},
+            HTTP_ACCEPT_LANGUAGE="en",
+        ),
+        400,
+        "invalid",
     )
     assert error["fields"]["to"] == ["Ask for at most 31 days at a time."]
 

@@ -1,6 +1,8 @@
 """`make bench`: city-scale benchmarks of the catalog, the programs API and eligibility.
 
-    python -m bench [--households 100000] [--programs 500] [--requests 200]
+    python -m bench [--households 100000] [--programs 500] [--requests 200] [spaces]
+
+`python -m bench spaces` runs only the community-space rows (and generates only what they need).
 
 Runs against DATABASE_URL (Postgres for real figures; it prints which engine it used) but in a
 separate database — `<name>_bench` on Postgres, var/bench.sqlite3 on SQLite — so the city-scale data
@@ -99,8 +101,14 @@ def main() -> int:
     parser.add_argument("--programs", type=int, default=500)
     parser.add_argument("--applications", type=int, default=1_000_000)
     parser.add_argument("--kit-requests", type=int, default=200_000)
+    parser.add_argument(
+        "--bookings", type=int, default=None, help="default: 1,000,000 on Postgres, 250,000 on SQLite"
+    )
+    parser.add_argument("--booking-rooms", type=int, default=200)
     parser.add_argument("--requests", type=int, default=200, help="measured calls per row")
+    parser.add_argument("only", nargs="?", choices=["spaces"], help="run only this group of rows")
     args = parser.parse_args()
+    everything = args.only is None
 
     database_url = configure_environment()
     import django
@@ -114,35 +122,49 @@ def main() -> int:
 
     started = time.perf_counter()
     created = ensure_dataset(households=args.households, programs=args.programs)
-    from bench.applications import ensure_applications
+    if everything:
+        from bench.applications import ensure_applications
 
-    created = ensure_applications(args.applications) or created
-    from bench.safety import ensure_kit_requests
+        created = ensure_applications(args.applications) or created
+        from bench.safety import ensure_kit_requests
 
-    created = ensure_kit_requests(args.kit_requests) or created
+        created = ensure_kit_requests(args.kit_requests) or created
+    from bench.spaces import ensure_bookings
+
+    if args.bookings is None:
+        args.bookings = 1_000_000 if connection.vendor == "postgresql" else 250_000
+    created = ensure_bookings(args.bookings, args.booking_rooms) or created
     setup_seconds = time.perf_counter() - started
 
     from bench.review import caseworker, outbox_throughput, review_scenarios, submission_scenario
     from bench.safety import kiosk_scenario, kit_admin_scenario
     from bench.scenarios import scenarios
+    from bench.spaces import CONTENTION_ROOMS, CONTENTION_THREADS, contention_throughput, spaces_scenarios
 
-    plan = [
-        *scenarios(),
-        *review_scenarios(),
-        submission_scenario(args.requests + 10),
-        kit_admin_scenario(caseworker()),
-        kiosk_scenario(args.requests + 10),
-    ]
+    plan = []
+    if everything:
+        plan += [
+            *scenarios(),
+            *review_scenarios(),
+            submission_scenario(args.requests + 10),
+            kit_admin_scenario(caseworker()),
+            kiosk_scenario(args.requests + 10),
+        ]
+    space_rows, notes = spaces_scenarios(args.requests + 10, args.booking_rooms)
+    plan += space_rows
     rows = [measure(label, call, repeat=args.requests, target=target) for label, call, target in plan]
-    sent, seconds = outbox_throughput()
+    contention = contention_throughput(skip_households=args.requests + 10)
+    if everything:
+        sent, seconds = outbox_throughput()
 
     engine = connection.vendor
     safe_url = database_url.split("@")[-1] if "@" in database_url else database_url
     print()
     print(f"Hana benchmarks — engine: {engine} ({safe_url})")
+    sizes = f"{args.applications:,} applications, {args.kit_requests:,} kit requests, " if everything else ""
     print(
-        f"data set: {args.households:,} households, {args.programs:,} programs, "
-        f"{args.applications:,} applications, {args.kit_requests:,} kit requests "
+        f"data set: {args.households:,} households, {args.programs:,} programs, {sizes}"
+        f"{args.bookings:,} bookings in {args.booking_rooms} rooms "
         f"({'generated' if created else 'reused'} in {setup_seconds:.1f} s); "
         f"{args.requests} measured calls per row"
     )
@@ -156,10 +178,26 @@ def main() -> int:
             f"{row['target']:<26} |"
         )
     print()
-    print(
-        f"outbox dispatch, one process, console email backend: {sent:,} messages in {seconds:.2f} s "
-        f"= {sent / seconds:,.0f} messages/s (target ≥ 200/s)"
-    )
+    for note in notes:
+        print(f"note: {note}")
+    if contention is None:
+        print(
+            "booking throughput under contention: skipped on SQLite (one writer at a time by design: "
+            "transactions begin IMMEDIATE); run it against Postgres"
+        )
+    else:
+        booked, refused, took = contention
+        print(
+            f"booking throughput under contention, {CONTENTION_THREADS} threads on distinct slots of "
+            f"{CONTENTION_ROOMS} rooms: {booked:,} "
+            f"bookings in {took:.2f} s = {booked / took:,.0f} bookings/s, {refused} refused "
+            "(target ≥ 100/s, none refused)"
+        )
+    if everything:
+        print(
+            f"outbox dispatch, one process, console email backend: {sent:,} messages in {seconds:.2f} s "
+            f"= {sent / seconds:,.0f} messages/s (target ≥ 200/s)"
+        )
     return 0
 
 

@@ -39,6 +39,7 @@ from programs.services import program_rules_changed
 from .lockers import load_lockers
 from .programs import demo_programs
 from .safety import load_safety
+from .spaces import load_spaces
 
 DEMO_PASSWORD = "hana-demo-2026"
 
@@ -125,6 +126,7 @@ def load_demo(*, today: date | None = None) -> list[dict[str, str]]:
     accounts = load_accounts(today)
     load_safety(today=today)
     load_lockers()
+    load_spaces(today=today)
     return accounts
 
 

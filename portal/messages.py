@@ -282,3 +282,23 @@ MESSAGES.update(
         ),
     }
 )
+
+# Exports (portal.exports), to the staff member who asked for a large export. Placeholders:
+# %(dataset)s, %(rows)s, %(expires)s, %(link)s; failures add %(reason)s.
+MESSAGES.update(
+    {
+        "export.ready": Message(
+            subject=_("Your export is ready: %(dataset)s"),
+            body=_(
+                "Your export of %(dataset)s (%(rows)s rows) is ready. Download it at %(link)s until "
+                "%(expires)s; the file is deleted after that."
+            ),
+            sms=_("[Hana] Your export of %(dataset)s is ready."),
+        ),
+        "export.failed": Message(
+            subject=_("Your export could not be completed: %(dataset)s"),
+            body=_("The export of %(dataset)s could not be completed.\nReason: %(reason)s\n%(link)s"),
+            sms=_("[Hana] Your export of %(dataset)s failed."),
+        ),
+    }
+)

@@ -240,3 +240,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.get_channel_display()}"
+
+
+from .export_models import ExportJob  # noqa: E402, F401  (export jobs: portal.exports)

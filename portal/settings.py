@@ -151,6 +151,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "safety.lockers.tasks.mark_overdue_parcels",
         "schedule": crontab(minute="*/15"),
     },
+    # Large exports' files are private and short-lived: removed 7 days after they were made.
+    "expire-exports": {
+        "task": "portal.exports.tasks.expire_exports",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Community spaces: a reminder the day before each booking (hourly catches bookings made late).
     "booking-reminders": {
         "task": "spaces.tasks.send_booking_reminders",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("households.urls")),
     path("lockers/", include("safety.lockers.urls")),
     path("reports/dashboard/", include("portal.dashboard.urls")),
+    path("reports/", include("portal.exports.urls")),
     path("open-data/", include("programs.open_data_urls")),
     path("inbox/", inbox_views.inbox, name="inbox"),
     path("inbox/read-all/", inbox_views.inbox_read_all, name="inbox_read_all"),

@@ -549,7 +549,7 @@ def test_a_managers_view_never_comes_from_a_city_admins_cache(client, scene, man
 
 
 @pytest.mark.parametrize("persona", ["caseworker_a", "program_manager_a", "resident"])
-def test_other_people_are_refused(client, request, persona):
+def test_other_people_are_refused(client, db, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(URL).status_code == 403
 

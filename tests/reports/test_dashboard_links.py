@@ -1,4 +1,4 @@
-"""Managers reach the dashboard from every admin page; other staff are not shown a link they cannot open."""
+"""Managers reach the dashboard and exports from every admin page; other staff only the exports."""
 
 import pytest
 
@@ -8,5 +8,13 @@ def test_managers_see_the_dashboard_link_in_the_admin(client, manager_a, city_ad
     for user in (manager_a, city_admin):
         client.force_login(user)
         assert 'href="/reports/dashboard/"' in client.get("/admin/").content.decode()
+        assert 'href="/reports/exports/"' in client.get("/admin/").content.decode()
     client.force_login(caseworker_a)
-    assert "/reports/dashboard/" not in client.get("/admin/").content.decode()
+    page = client.get("/admin/").content.decode()
+    assert "/reports/dashboard/" not in page
+    assert 'href="/reports/exports/"' in page  # caseworkers export what they may view
+
+
+def test_the_export_files_are_expired_by_beat(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "portal.exports.tasks.expire_exports" in tasks

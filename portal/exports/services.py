@@ -1,0 +1,394 @@
+"""Running an export: check, count, log, then either stream it now or hand it to a background job.
+
+export_run() is the one entry point (the staff page calls it; so could an API). It builds the exporter
+(which refuses a data set the user may not view, or unmasked data without the permission), counts the
+rows up to EXPORT_DIRECT_MAX_ROWS + 1, and then:
+  - small: writes the access-log event now and returns the run; the caller streams it;
+  - large: creates an ExportJob and queues run_export_job once the transaction commits; the job writes
+    the file under MEDIA_ROOT/exports/, records progress, logs the export and notifies its owner.
+
+Every export writes exactly one `export.created` audit event (PIPA access log): who, when (the event's
+time), the filters, how many rows, whether personal data was unmasked, and the district.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from portal.audit import audit_log, client_ip
+from portal.export_models import ExportJob
+from portal.models import District, User
+from portal.notifications import notify
+
+from .base import XLSX_MAX_ROWS, Exporter, ExportRefused, direct_max_rows, retention_days
+from .exporters import get_exporter
+from .writers import write_export
+
+logger = logging.getLogger(__name__)
+Status = ExportJob.Status
+AUDIT_ACTION = "export.created"
+# A job still "running" this long after it started was lost with its worker: it may be claimed again.
+STALE_RUNNING = timedelta(hours=2)
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+class ExportFailed(Exception):
+    """A job that cannot complete, with a message for its owner."""
+
+
+@dataclass
+class ExportRun:
+    exporter: Exporter
+    format: str
+    rows: int | None  # known for a direct export; a job counts in the background
+    job: ExportJob | None = None
+
+    @property
+    def is_direct(self) -> bool:
+        return self.job is None
+
+
+def export_run(
+    *,
+    user: User,
+    dataset: str,
+    fmt: str,
+    filters: dict[str, Any],
+    include_personal: bool = False,
+    request: HttpRequest | None = None,
+) -> ExportRun:
+    """Start an export (see the module docstring). Raises ExportRefused when the user may not."""
+    if fmt not in ExportJob.Format.values:
+        raise ValueError(f"unknown export format {fmt!r}")
+    exporter = get_exporter(dataset)(user, filters, include_personal=include_personal)
+    limit = direct_max_rows()
+    rows = exporter.count(cap=limit)
+    if rows <= limit:
+        _log_export(
+            actor=user,
+            dataset=dataset,
+            fmt=fmt,
+            filters=exporter.filters,
+            rows=rows,
+            personal_data=exporter.personal_data,
+            district=_district_for_log(user, exporter.filters),
+            request=request,
+        )
+        return ExportRun(exporter=exporter, format=fmt, rows=rows)
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            owner=user,
+            district_id=user.district_id,
+            dataset=dataset,
+            format=fmt,
+            filters=exporter.filters,
+            include_personal=exporter.personal_data,
+            ip_address=client_ip(request),
+        )
+        transaction.on_commit(lambda: _queue(job.pk))
+    return ExportRun(exporter=exporter, format=fmt, rows=None, job=job)
+
+
+def stream_rows(exporter: Exporter) -> Iterator[list[Any]]:
+    """The exporter's rows for a streamed response, read in one transaction (see bulk_reading)."""
+    rows = exporter.rows()  # set up now, under the request's language
+    return _read_in_transaction(rows)
+
+
+def _read_in_transaction(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    with bulk_reading(transactional=True):
+        yield from rows
+
+
+@contextmanager
+def bulk_reading(*, transactional: bool) -> Iterator[None]:
+    """Read a whole result through a server-side cursor as fast as PostgreSQL can give it.
+
+    Inside a transaction Django's server-side cursor is a plain one that streams as PostgreSQL produces
+    rows; outside one it is WITH HOLD, and PostgreSQL computes the whole result when it is declared
+    (on the server: the process's memory stays flat either way). A background job reads outside a
+    transaction so that its progress updates are committed as it goes.
+
+    A cursor is planned for its first rows (cursor_tuple_fraction 0.1: nested loops over indexes); an
+    export reads every row, so it asks for the plan that is fastest in total (hash joins and one sort),
+    about a third less time at a million rows. DateStyle is ISO for SeoulText's casts of dates to text.
+    SQLite has no server-side cursors and would take its write lock for a transaction (IMMEDIATE
+    mode): nothing to do there.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if transactional:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+                cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET cursor_tuple_fraction = 1.0")
+        cursor.execute("SET DateStyle = 'ISO, YMD'")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET cursor_tuple_fraction")
+                cursor.execute("RESET DateStyle")
+        except DatabaseError:  # a broken connection or aborted transaction: the original error counts
+            logger.warning("could not reset cursor_tuple_fraction after an export", exc_info=True)
+
+
+def _district_for_log(user: User, filters: dict[str, Any]) -> District | None:
+    """The user's district; for a city admin, the district the export was narrowed to (if any), so
+    that district's own access log shows it."""
+    district_id = user.district_id or filters.get("district")
+    return District.objects.filter(pk=district_id).first() if district_id else None
+
+
+def _log_export(
+    *,
+    actor: User,
+    dataset: str,
+    fmt: str,
+    filters: dict[str, Any],
+    rows: int,
+    personal_data: bool,
+    district: District | None,
+    request: HttpRequest | None = None,
+    job: ExportJob | None = None,
+    ip_address: str | None = None,
+):
+    event = audit_log(
+        actor=actor,
+        action=AUDIT_ACTION,
+        target=job,
+        district=district,
+        request=request,
+        data={
+            "dataset": dataset,
+            "format": fmt,
+            "filters": filters,
+            "rows": rows,
+            "personal_data": personal_data,
+            **({"job": str(job.pk)} if job is not None else {}),
+        },
+    )
+    if ip_address and not event.ip_address:
+        event.ip_address = ip_address
+        event.save(update_fields=["ip_address"])
+    return event
+
+
+def _queue(job_id) -> None:
+    """Queue the job (an on_commit hook). A broker that is down must not answer 500 for a saved job,
+    nor leave it waiting forever: the job is marked failed and its owner can ask again."""
+    from .tasks import run_export_job
+
+    try:
+        run_export_job.delay(str(job_id))
+    except Exception:
+        logger.exception("could not queue export job %s", job_id)
+        ExportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+            status=Status.FAILED,
+            error=_("The export could not be started. Please try again in a few minutes."),
+            finished_at=timezone.now(),
+        )
+
+
+# --- the background job --------------------------------------------------------------------------------
+
+
+def job_run(*, job_id) -> str:
+    """Run a queued job (the Celery task's body): idempotent, a duplicate or late delivery does nothing.
+
+    Claims the job with a conditional UPDATE, counts the rows, writes the file next to its final name
+    and renames it into place, then in one transaction marks the job done, writes the access-log event
+    and notifies the owner. A failure is recorded on the job and notified, never swallowed silently.
+    """
+    now = timezone.now()
+    claimable = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=now - STALE_RUNNING)
+    if not ExportJob.objects.filter(claimable, pk=job_id).update(
+        status=Status.RUNNING, started_at=now, rows_done=0, error=""
+    ):
+        return "skipped"
+    job = ExportJob.objects.select_related("owner", "district").get(pk=job_id)
+    with translation.override(job.owner.language or settings.LANGUAGE_CODE):
+        return _job_write(job)
+
+
+def _job_write(job: ExportJob) -> str:
+    name = f"exports/{job.pk}.{job.format}"
+    path = Path(default_storage.path(name))
+    partial = path.with_name(path.name + ".part")
+    try:
+        exporter = get_exporter(job.dataset)(job.owner, job.filters, include_personal=job.include_personal)
+        total = exporter.count()
+        if job.format == ExportJob.Format.XLSX and total > XLSX_MAX_ROWS:
+            raise ExportFailed(
+                _(
+                    "An Excel sheet holds at most %(max)s rows and this export has %(rows)s. "
+                    "Choose CSV, or narrow the period or filters."
+                )
+                % {"max": f"{XLSX_MAX_ROWS:,}", "rows": f"{total:,}"}
+            )
+        ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as out, bulk_reading(transactional=False):
+            rows = write_export(exporter, job.format, out, progress=_progress_recorder(job.pk))
+        partial.replace(path)
+        with transaction.atomic():
+            finished = timezone.now()
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=Status.DONE,
+                file=name,
+                rows_done=rows,
+                rows_total=rows,
+                finished_at=finished,
+                expires_at=finished + timedelta(days=retention_days()),
+            )
+            _log_export(
+                actor=job.owner,
+                dataset=job.dataset,
+                fmt=job.format,
+                filters=job.filters,
+                rows=rows,
+                personal_data=exporter.personal_data,
+                district=job.district or _district_for_log(job.owner, job.filters),
+                job=job,
+                ip_address=job.ip_address,
+            )
+            job.refresh_from_db()
+            notify(
+                user=job.owner,
+                template="export.ready",
+                event_key=f"export.ready:{job.pk}",
+                context=_notice_context(job),
+            )
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job and told to its owner
+        logger.exception("export job %s failed", job.pk)
+        partial.unlink(missing_ok=True)
+        if isinstance(exc, ExportFailed | ExportRefused):
+            reason = str(exc)
+        else:
+            reason = _("The export failed because of an error on our side (%(error)s). Please try again.") % {
+                "error": exc.__class__.__name__
+            }
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=Status.FAILED, error=reason, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+        notify(
+            user=job.owner,
+            template="export.failed",
+            event_key=f"export.failed:{job.pk}",
+            context={**_notice_context(job), "reason": reason},
+        )
+        return "failed"
+    return "done"
+
+
+def _progress_recorder(job_id):
+    """Write rows_done at most once a second (each write is committed: the job page reads it)."""
+    last = [0.0]
+
+    def record(done: int) -> None:
+        now = timezone.now().timestamp()
+        if now - last[0] >= PROGRESS_EVERY_SECONDS:
+            last[0] = now
+            ExportJob.objects.filter(pk=job_id).update(rows_done=done)
+
+    return record
+
+
+def _notice_context(job: ExportJob) -> dict[str, Any]:
+    exporter = get_exporter(job.dataset)
+    with translation.override("ko"):
+        label_ko = str(exporter.label)
+    with translation.override("en"):
+        label_en = str(exporter.label)
+    expires = timezone.localtime(job.expires_at).strftime("%Y-%m-%d %H:%M") if job.expires_at else ""
+    return {
+        "dataset": label_ko,
+        "dataset_en": label_en,
+        "rows": f"{job.rows_done:,}",
+        "expires": expires,
+        "link": settings.SITE_URL.rstrip("/") + reverse("exports:job", args=[job.pk]),
+    }
+
+
+# --- files and expiry ----------------------------------------------------------------------------------
+
+
+def job_for_owner(*, user: User, job_id) -> ExportJob | None:
+    """The job if `user` owns it (anyone else gets None: the caller answers 404)."""
+    if not user.is_authenticated:
+        return None
+    return ExportJob.objects.filter(pk=job_id, owner=user).first()
+
+
+def job_file_open(*, user: User, job: ExportJob, request: HttpRequest | None = None):
+    """Open a finished job's file for its owner, logging the download; None when there is none (expired,
+    failed, deleted, or the owner may no longer export this data set)."""
+    if job.owner_id != user.pk or job.status != Status.DONE or not job.file:
+        return None
+    if job.expires_at and job.expires_at <= timezone.now():
+        return None
+    if not get_exporter(job.dataset).allowed_for(user):
+        return None
+    try:
+        handle = job.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        return None
+    audit_log(
+        actor=user,
+        action="export.downloaded",
+        target=job,
+        district=job.district,
+        request=request,
+        data={"dataset": job.dataset, "format": job.format, "rows": job.rows_done},
+    )
+    return handle
+
+
+def exports_expire(*, now=None) -> int:
+    """Delete the files of finished jobs past their expiry and mark them expired; returns how many.
+
+    Also closes jobs lost with their worker a day ago (still "running"), deleting their partial file.
+    """
+    now = now or timezone.now()
+    lost = ExportJob.objects.filter(status=Status.RUNNING, started_at__lt=now - timedelta(days=1))
+    for job in lost.only("pk", "format"):
+        Path(default_storage.path(f"exports/{job.pk}.{job.format}.part")).unlink(missing_ok=True)
+        ExportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+            status=Status.FAILED,
+            error=_("The export was interrupted. Please start it again."),
+            finished_at=now,
+        )
+    expired = 0
+    for job in ExportJob.objects.filter(status=Status.DONE, expires_at__lte=now).only("pk", "file"):
+        if job.file:
+            default_storage.delete(job.file.name)  # FileSystemStorage: a missing file is no error
+        expired += ExportJob.objects.filter(pk=job.pk, status=Status.DONE).update(
+            status=Status.EXPIRED, file=""
+        )
+    return expired
+
+
+def export_filename(dataset: str, fmt: str) -> str:
+    return f"{dataset}-{timezone.localdate().isoformat()}.{fmt}"

@@ -302,3 +302,18 @@ MESSAGES.update(
         ),
     }
 )
+
+# Monthly performance reports (portal.performance), to the district's managers. Placeholders:
+# %(district)s, %(month)s, %(link)s.
+MESSAGES.update(
+    {
+        "report.ready": Message(
+            subject=_("Monthly performance report for %(month)s: %(district)s"),
+            body=_(
+                "The performance report of %(district)s for %(month)s is ready. "
+                "See it and download the Excel file at %(link)s"
+            ),
+            sms=_("[Hana] The %(month)s performance report is ready."),
+        ),
+    }
+)

@@ -243,3 +243,4 @@ class Notification(models.Model):
 
 
 from .export_models import ExportJob  # noqa: E402, F401  (export jobs: portal.exports)
+from .performance_models import PerformanceReport  # noqa: E402, F401  (monthly reports: portal.performance)

@@ -161,6 +161,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "spaces.tasks.send_booking_reminders",
         "schedule": crontab(minute=5),
     },
+    # Monthly performance reports (성과관리): last month's, per district, on the 1st at 06:00 Seoul time.
+    "monthly-performance-reports": {
+        "task": "portal.performance.tasks.generate_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("households.urls")),
     path("lockers/", include("safety.lockers.urls")),
     path("reports/dashboard/", include("portal.dashboard.urls")),
+    path("reports/performance/", include("portal.performance.urls")),
     path("reports/", include("portal.exports.urls")),
     path("open-data/", include("programs.open_data_urls")),
     path("inbox/", inbox_views.inbox, name="inbox"),

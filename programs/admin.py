@@ -194,6 +194,7 @@ class ProgramAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
                     "contact",
                     "legal_basis",
                     "capacity",
+                    "budget",
                 )
             },
         ),

@@ -99,6 +99,12 @@ class Program(models.Model):
     capacity = models.PositiveIntegerField(
         _("places (모집인원)"), null=True, blank=True, help_text=_("Empty means no fixed limit.")
     )
+    budget = models.PositiveBigIntegerField(
+        _("budget (won)"),
+        null=True,
+        blank=True,
+        help_text=_("The program's budget for the year, in won. Shown in the monthly performance report."),
+    )
     selection_method = models.CharField(
         _("selection method"), max_length=12, choices=SelectionMethod.choices, default=SelectionMethod.REVIEW
     )

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -154,16 +154,36 @@ def _move(
     return booking
 
 
+def _is_deadlock(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == "40P01"
+
+
+def _save_once_free(booking: Booking, **save_kwargs: Any) -> Booking:
+    """Save (insert or move) a booking, turning PostgreSQL's no-overlap refusal into the "already taken"
+    answer.
+
+    Two transactions writing overlapping ranges at once can each wait for the other on the exclusion
+    constraint; PostgreSQL breaks that tie by aborting one with a deadlock error. Its savepoint is rolled
+    back and the write tried again: it now waits for the other transaction, and then fails as taken (the
+    other committed) or goes through (the other rolled back).
+    """
+    for attempt in range(3):
+        try:
+            with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+                booking.save(**save_kwargs)
+            return booking
+        except IntegrityError as error:
+            if _is_overlap(error):
+                raise BookingError.of([taken_failure()]) from error
+            raise
+        except OperationalError as error:
+            if not _is_deadlock(error) or attempt == 2:
+                raise
+    return booking  # not reached: the last attempt returns or raises
+
+
 def _insert(booking: Booking) -> Booking:
-    """Insert, turning PostgreSQL's no-overlap refusal into the resident's "already taken" answer."""
-    try:
-        with transaction.atomic():  # a savepoint: the caller's transaction stays usable
-            booking.save()
-    except IntegrityError as error:
-        if _is_overlap(error):
-            raise BookingError.of([taken_failure()]) from error
-        raise
-    return booking
+    return _save_once_free(booking)
 
 
 # --- residents ---------------------------------------------------------------------------------------
@@ -325,13 +345,7 @@ def booking_reschedule(
             booking.status, booking.decided_at, booking.decided_by = B.PENDING, None, None
         booking.reminder_sent_at = None
         booking._history_user = actor
-        try:
-            with transaction.atomic():
-                booking.save()
-        except IntegrityError as error:
-            if _is_overlap(error):
-                raise BookingError.of([taken_failure()]) from error
-            raise
+        _save_once_free(booking)
         event = audit_log(
             actor=actor,
             action="booking.rescheduled",
@@ -648,29 +662,35 @@ def series_create(
         )
         series._history_user = actor
         series.save()
-        bookings = []
-        try:
-            with transaction.atomic():
-                for day in days:
-                    bookings.append(
-                        Booking.objects.create(
-                            room=room,
-                            district_id=room.space.district_id,
-                            booked_by=actor,
-                            series=series,
-                            starts_at=local_datetime(day, start_time),
-                            ends_at=local_datetime(day, end_time),
-                            headcount=headcount,
-                            purpose=title,
-                            status=B.CONFIRMED,
+        for attempt in range(3):
+            bookings = []
+            try:
+                with transaction.atomic():
+                    for day in days:
+                        bookings.append(
+                            Booking.objects.create(
+                                room=room,
+                                district_id=room.space.district_id,
+                                booked_by=actor,
+                                series=series,
+                                starts_at=local_datetime(day, start_time),
+                                ends_at=local_datetime(day, end_time),
+                                headcount=headcount,
+                                purpose=title,
+                                status=B.CONFIRMED,
+                            )
                         )
-                    )
-        except IntegrityError as error:
-            if not _is_overlap(error):
-                raise
-            # Someone booked one of the dates between the check and the insert. The savepoint above undid
-            # this series' inserts; report every conflicting date again (raising rolls back the series).
-            raise _conflict_error(series_conflicts(room, days, start_time, end_time)) from error
+                break
+            except IntegrityError as error:
+                if not _is_overlap(error):
+                    raise
+                # Someone booked one of the dates between the check and the insert. The savepoint above
+                # undid this series' inserts; report every conflicting date (raising rolls back the series).
+                raise _conflict_error(series_conflicts(room, days, start_time, end_time)) from error
+            except OperationalError as error:
+                # Overlapping writers waiting on each other (see _save_once_free): try again, now waiting.
+                if not _is_deadlock(error) or attempt == 2:
+                    raise
         if program_id:
             from programs.models import ProgramSession
 

@@ -33,7 +33,16 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache():
+def _clean_cache(request, settings):
+    """Each test starts with an empty cache of its own.
+
+    With REDIS_URL set (CI's second run) the cache is one Redis shared by both xdist workers, and
+    cache.clear() flushes it for both: a test relying on a cached value would see the other worker's
+    clear. So tests get a private in-memory cache, unless they are about Redis itself."""
+    if request.node.get_closest_marker("redis") is None:
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+        }
     cache.clear()
     yield
     cache.clear()

@@ -661,13 +661,16 @@ def test_a_change_in_another_district_leaves_this_one_cached(client, scene, mana
 
 
 def test_a_cache_outage_neither_breaks_the_page_nor_a_write(client, scene, manager_a, monkeypatch):
-    from django.core.cache import cache as default_cache
+    from django.core.cache import caches
 
     def down(*args, **kwargs):
         raise ConnectionError("cache down")
 
+    # Patched on the backend's class: the test's cache instance is replaced when its settings are
+    # restored, and an instance patch would then be undone on the wrong object.
+    backend = type(caches["default"])
     for method in ("get_many", "set_many", "incr", "set", "add", "get"):
-        monkeypatch.setattr(default_cache, method, down)
+        monkeypatch.setattr(backend, method, down)
     check_every_panel(dashboard(client, manager_a).context, district(GWANAK).pk)
     application = Application.objects.filter(district__code=GWANAK).first()
     application.save()  # the failed invalidation is logged, the save goes through

@@ -1,8 +1,9 @@
 """`make bench`: city-scale benchmarks of the catalog, the programs API and eligibility.
 
-    python -m bench [--households 100000] [--programs 500] [--requests 200] [spaces]
+    python -m bench [--households 100000] [--programs 500] [--requests 200] [spaces | reports]
 
-`python -m bench spaces` runs only the community-space rows (and generates only what they need).
+`python -m bench spaces` runs only the community-space rows (and generates only what they need);
+`python -m bench reports` only the manager-reports rows (the dashboard at city scale, the CSV export).
 
 Runs against DATABASE_URL (Postgres for real figures; it prints which engine it used) but in a
 separate database — `<name>_bench` on Postgres, var/bench.sqlite3 on SQLite — so the city-scale data
@@ -105,10 +106,18 @@ def main() -> int:
         "--bookings", type=int, default=None, help="default: 1,000,000 on Postgres, 250,000 on SQLite"
     )
     parser.add_argument("--booking-rooms", type=int, default=200)
+    parser.add_argument(
+        "--reports-households",
+        type=int,
+        default=None,
+        help="households for the reports rows; default: 1,600,000 on Postgres, 200,000 on SQLite",
+    )
     parser.add_argument("--requests", type=int, default=200, help="measured calls per row")
-    parser.add_argument("only", nargs="?", choices=["spaces"], help="run only this group of rows")
+    parser.add_argument("only", nargs="?", choices=["spaces", "reports"], help="run only this group of rows")
     args = parser.parse_args()
     everything = args.only is None
+    spaces = everything or args.only == "spaces"
+    reports = everything or args.only == "reports"
 
     database_url = configure_environment()
     import django
@@ -122,10 +131,18 @@ def main() -> int:
 
     started = time.perf_counter()
     created = ensure_dataset(households=args.households, programs=args.programs)
-    if everything:
+    if reports:
+        from bench.reports import default_households, ensure_city
+
+        if args.reports_households is None:
+            args.reports_households = default_households(connection.vendor)
+        created = ensure_city(households=args.reports_households, programs=args.programs) or created
+        args.households = max(args.households, args.reports_households)
+    if everything or reports:
         from bench.applications import ensure_applications
 
         created = ensure_applications(args.applications) or created
+    if everything:
         from bench.safety import ensure_kit_requests
 
         created = ensure_kit_requests(args.kit_requests) or created
@@ -150,10 +167,22 @@ def main() -> int:
             kit_admin_scenario(caseworker()),
             kiosk_scenario(args.requests + 10),
         ]
-    space_rows, notes = spaces_scenarios(args.requests + 10, args.booking_rooms)
-    plan += space_rows
+    notes = []
+    if spaces:
+        space_rows, notes = spaces_scenarios(args.requests + 10, args.booking_rooms)
+        plan += space_rows
     rows = [measure(label, call, repeat=args.requests, target=target) for label, call, target in plan]
-    contention = contention_throughput(skip_households=args.requests + 10)
+    if reports:
+        from bench.reports import dashboard_scenarios, export_lines, export_probe
+
+        report_rows, report_notes = dashboard_scenarios(args.requests)
+        rows += [
+            measure(label, call, repeat=repeat, target=target) for label, call, target, repeat in report_rows
+        ]
+        notes += report_notes
+        export_figures = export_lines(export_probe())
+    if spaces:
+        contention = contention_throughput(skip_households=args.requests + 10)
     if everything:
         sent, seconds = outbox_throughput()
 
@@ -161,7 +190,8 @@ def main() -> int:
     safe_url = database_url.split("@")[-1] if "@" in database_url else database_url
     print()
     print(f"Hana benchmarks — engine: {engine} ({safe_url})")
-    sizes = f"{args.applications:,} applications, {args.kit_requests:,} kit requests, " if everything else ""
+    sizes = f"{args.applications:,} applications, " if everything or reports else ""
+    sizes += f"{args.kit_requests:,} kit requests, " if everything else ""
     print(
         f"data set: {args.households:,} households, {args.programs:,} programs, {sizes}"
         f"{args.bookings:,} bookings in {args.booking_rooms} rooms "
@@ -180,12 +210,15 @@ def main() -> int:
     print()
     for note in notes:
         print(f"note: {note}")
-    if contention is None:
+    if reports:
+        for line in export_figures:
+            print(line)
+    if spaces and contention is None:
         print(
             "booking throughput under contention: skipped on SQLite (one writer at a time by design: "
             "transactions begin IMMEDIATE); run it against Postgres"
         )
-    else:
+    elif spaces:
         booked, refused, took = contention
         print(
             f"booking throughput under contention, {CONTENTION_THREADS} threads on distinct slots of "

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from portal.models import AuditEvent, Notification
 from programs.models import ProgramSession
-from spaces.admin import SpaceFilter, korean_holidays, one_year_after
+from spaces.admin.bookings import SpaceFilter
+from spaces.admin.common import korean_holidays, one_year_after
 from spaces.models import (
     Booking,
     BookingPolicy,

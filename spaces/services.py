@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -186,6 +186,21 @@ def _insert(booking: Booking) -> Booking:
     return _save_once_free(booking)
 
 
+def _lock_room_days(room_id: int, days: list[date]) -> None:
+    """PostgreSQL: take the room's lock for each local day, in date order, until the transaction ends.
+
+    Two bookings can only overlap on the same room and Seoul day (none runs past midnight), so writers of
+    one room-day take turns: the second checks after the first has committed and is refused cleanly,
+    instead of both reaching the exclusion constraint together, where they can deadlock. Other days and
+    rooms are not held up. On SQLite the IMMEDIATE transaction already makes writers take turns.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for day in sorted(set(days)):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [room_id, day.toordinal()])
+
+
 # --- residents ---------------------------------------------------------------------------------------
 
 
@@ -207,6 +222,7 @@ def booking_create(
         # Serializes this household's bookings, so its limits cannot be passed by two requests at once.
         Household.objects.select_for_update().filter(pk=household.pk).first()
         room = Room.objects.select_related("space").get(pk=room_id)
+        _lock_room_days(room.pk, [to_local(starts_at).date()])
         failures = check_booking(
             room=room,
             starts_at=starts_at,
@@ -325,6 +341,7 @@ def booking_reschedule(
             )
         elif starts_at <= now:
             raise BookingError("past", _("This time has already passed."))
+        _lock_room_days(booking.room_id, [to_local(starts_at).date()])
         failures = check_booking(
             room=booking.room,
             starts_at=starts_at,
@@ -645,6 +662,7 @@ def series_create(
         rule_failures = [f for f in sample if f.code not in {"outside_hours", "closed", "taken", "too_long"}]
         if rule_failures:
             raise SeriesError.of(rule_failures)
+        _lock_room_days(room.pk, days)
         conflicts = series_conflicts(room, days, start_time, end_time)
         if conflicts:
             raise _conflict_error(conflicts)

@@ -7,9 +7,11 @@ audit event and queues the resident's notification on commit (the outbox).
 Never double-booked: a new booking is checked against the room's active bookings and inserted in the
 same transaction. On PostgreSQL the exclusion constraint is the real guarantee: of two simultaneous
 inserts for one slot the second waits for the first and then fails with an exclusion violation, which
-becomes the same "already taken" refusal as the Python check. On SQLite, transactions begin IMMEDIATE
-(settings), so check-and-insert runs one writer at a time. A household's own limits (upcoming bookings,
-weekly hours) are checked with its household row locked, so two tabs cannot both take the last one.
+becomes the same "already taken" refusal as the Python check; writers of one room and Seoul day take
+turns on an advisory lock first (_lock_room_days), so they never deadlock on the constraint. On SQLite,
+transactions begin IMMEDIATE (settings), so check-and-insert runs one writer at a time. A household's own
+limits (upcoming bookings, weekly hours) are checked with its household row locked, so two tabs cannot
+both take the last one.
 """
 
 from __future__ import annotations

@@ -206,10 +206,9 @@ class Median(Aggregate):
     output_field = FloatField()
 
 
-@dataclass
-class ProgramApplications:
-    program_id: int
-    title: Label
+class StatusCounts:
+    """Totals derived from `by_status` (applications per status): one program's, or the whole panel's."""
+
     by_status: dict[str, int]
 
     @property
@@ -230,29 +229,20 @@ class ProgramApplications:
 
 
 @dataclass
-class ApplicationsPanel:
+class ProgramApplications(StatusCounts):
+    program_id: int
+    title: Label
+    by_status: dict[str, int]
+
+
+@dataclass
+class ApplicationsPanel(StatusCounts):
     programs: list[ProgramApplications]
     by_status: dict[str, int]
     median_days: float | None  # submission to decision, of the applications decided so far
     timed_decisions: int  # how many decisions the median is taken over
     waiting_over_48h: int  # now, whenever submitted
     computed_at: datetime = field(default_factory=timezone.now)
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_status.values())
-
-    @property
-    def decided(self) -> int:
-        return sum(self.by_status.get(s, 0) for s in DECIDED)
-
-    @property
-    def approved(self) -> int:
-        return sum(self.by_status.get(s, 0) for s in APPROVED)
-
-    @property
-    def approval_rate(self) -> float | None:
-        return ratio(self.approved, self.decided)
 
 
 def median_decision_days(queryset) -> tuple[float | None, int]:

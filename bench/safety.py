@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from households.models import Household
+from lockers.models import Compartment, Delivery, LockerRegistration, LockerSite, PickupAttempt
+from lockers.services import delivery_deposit, device_create
 from portal.models import District, Notification, User
-from safety.lockers.models import Compartment, Delivery, LockerRegistration, LockerSite, PickupAttempt
-from safety.lockers.services import delivery_deposit, device_create
 from safety.models import KitOffer, KitRequest
 
 BATCH = 5_000

@@ -151,7 +151,7 @@ MESSAGES: dict[str, Message] = {
     ),
 }
 
-# Parcel lockers (safety.lockers). Placeholders: %(reference)s, %(site)s, %(address)s, %(compartment)s,
+# Parcel lockers (lockers). Placeholders: %(reference)s, %(site)s, %(address)s, %(compartment)s,
 # %(date)s, %(free_until)s, %(hold_until)s, %(daily_fee)s, %(fee)s, %(link)s; %(code)s only in the
 # delivery SMS (the one place the pickup code exists; the row is blanked once sent).
 MESSAGES.update(

@@ -90,7 +90,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "safety.add_stockmovement",
     ],
 }
-# Parcel lockers (safety.lockers): caseworkers run their district's sites day to day.
+# Parcel lockers (lockers): caseworkers run their district's sites day to day.
 ROLE_PERMISSIONS[Role.CASEWORKER] += [
     "lockers.view_lockersite",
     "lockers.view_compartment",

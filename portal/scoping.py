@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from households.models import Household
+from lockers.models import Delivery, LockerSite
 from programs.models import Application, Program
-from safety.lockers.models import Delivery, LockerSite
 from safety.models import KitRequest, KitStock
 from spaces.models import Booking, BookingSeries, Space, Suspension
 

@@ -54,8 +54,9 @@ INSTALLED_APPS = [
     "households",
     "programs",
     "safety",
-    "safety.lockers",
+    "lockers",
     "spaces",
+    "demo",
 ]
 
 MIDDLEWARE = [

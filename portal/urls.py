@@ -15,7 +15,7 @@ urlpatterns = [
     path("safety/", include("safety.urls")),
     path("spaces/", include("spaces.urls")),
     path("accounts/", include("households.urls")),
-    path("lockers/", include("safety.lockers.urls")),
+    path("lockers/", include("lockers.urls")),
     path("reports/dashboard/", include("portal.dashboard.urls")),
     path("reports/performance/", include("portal.performance.urls")),
     path("reports/", include("portal.exports.urls")),

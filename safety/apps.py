@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class SafetyConfig(AppConfig):
     """Home-safety kits (안심홈세트): catalog, stock per district, requests and installation visits.
 
-    Parcel lockers live in the nested app safety.lockers.
+    Parcel lockers are the app `lockers`, one layer below: they never import safety.
     """
 
     name = "safety"

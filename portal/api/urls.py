@@ -2,17 +2,17 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from households.api import MyHouseholdView
-from portal.inbox_api import InboxViewSet
-from programs.api import ProgramViewSet
-from programs.application_api import ApplicationViewSet, StaffApplicationViewSet
-from safety.api import KitRequestViewSet, OfferView, StaffKitRequestViewSet, StaffVisitViewSet
-from safety.lockers.api import (
+from lockers.api import (
     KioskPickupView,
     LockerRegistrationViewSet,
     LockerSiteViewSet,
     MyDeliveryViewSet,
     StaffDeliveryViewSet,
 )
+from portal.inbox_api import InboxViewSet
+from programs.api import ProgramViewSet
+from programs.application_api import ApplicationViewSet, StaffApplicationViewSet
+from safety.api import KitRequestViewSet, OfferView, StaffKitRequestViewSet, StaffVisitViewSet
 from spaces.api import (
     BookingViewSet,
     RoomViewSet,

@@ -147,9 +147,9 @@ def _own_district(instance, created: bool, update_fields) -> int | None:
 
 def _targets(sender, instance, created: bool, update_fields) -> list[tuple[str, int | None]]:
     from households.models import Household
+    from lockers.models import Compartment, Delivery, LockerSite
     from portal.models import District, Neighbourhood
     from programs.models import Application, Program, ProgramSession
-    from safety.lockers.models import Compartment, Delivery, LockerSite
     from safety.models import InstallationVisit, KitItem, KitRequest, KitRequestItem, StockMovement
     from spaces.models import Booking, Closure, OpeningHours, Room, Space
 
@@ -196,9 +196,9 @@ def _changed(sender, instance, created: bool = False, update_fields=None, **kwar
 
 def _source_models() -> list[type]:
     from households.models import Household
+    from lockers.models import Compartment, Delivery, LockerSite
     from portal.models import District, Neighbourhood
     from programs.models import Application, Program, ProgramSession
-    from safety.lockers.models import Compartment, Delivery, LockerSite
     from safety.models import InstallationVisit, KitItem, KitRequest, KitRequestItem, StockMovement
     from spaces.models import Booking, Closure, OpeningHours, Room, Space
 

@@ -13,10 +13,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Employment, Gender, HousingTenure
+from lockers.models import DeliveryStatus
 from portal import scoping
 from portal.models import User
 from programs.models import Application, ApplicationStatus
-from safety.lockers.models import DeliveryStatus
 from safety.models import KitRequestItem, KitRequestStatus, Priority
 from spaces.models import BookingStatus
 

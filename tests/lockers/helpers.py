@@ -6,8 +6,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from safety.lockers.models import Compartment, Delivery, LockerPolicy, LockerRegistration, LockerSite
-from safety.lockers.services import code_hash, delivery_deposit, device_create
+from lockers.models import Compartment, Delivery, LockerPolicy, LockerRegistration, LockerSite
+from lockers.services import code_hash, delivery_deposit, device_create
 from tests.factories import GWANAK, HouseholdFactory, district
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from lockers.models import Compartment, Delivery, LockerDevice
 from portal.models import AuditEvent
-from safety.lockers.models import Compartment, Delivery, LockerDevice
 
 from .helpers import deposit, make_recipient, make_site
 
@@ -73,7 +73,7 @@ def test_device_token_shown_once(client, site, city_admin):
     page = response.content.decode()
     device = LockerDevice.objects.get(name="kiosk 2")
     token = page.split("it will not be shown again): ")[1].split("<")[0].strip()
-    from safety.lockers.services import device_for_token
+    from lockers.services import device_for_token
 
     assert device_for_token(token) == device
     assert token not in client.get(f"/admin/lockers/lockerdevice/{device.pk}/change/").content.decode()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from safety.lockers.models import Compartment, Delivery, LockerRegistration
+from lockers.models import Compartment, Delivery, LockerRegistration
 
 from .helpers import deposit, make_device, make_recipient, make_site, stored_with_code
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from portal.demo.lockers import DEMO_FRESH_PARCEL_CODE
-from safety.lockers.models import (
+from demo.lockers import DEMO_FRESH_PARCEL_CODE
+from lockers.models import (
     Compartment,
     Delivery,
     LockerDevice,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from lockers.models import Compartment, DeliveryStatus
+from lockers.selectors import sites_with_availability
+from lockers.services import LockerError, delivery_deposit, delivery_mark_returned, locker_register
 from portal.models import AuditEvent, Notification
-from safety.lockers.models import Compartment, DeliveryStatus
-from safety.lockers.selectors import sites_with_availability
-from safety.lockers.services import LockerError, delivery_deposit, delivery_mark_returned, locker_register
 
 from .helpers import deposit, make_recipient
 

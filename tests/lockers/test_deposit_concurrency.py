@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from safety.lockers.models import Delivery
-from safety.lockers.services import LockerError
+from lockers.models import Delivery
+from lockers.services import LockerError
 from tests.programs.test_first_come_concurrency import run_together
 
 from .helpers import deposit, make_recipient, make_site

@@ -8,15 +8,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from portal.models import AuditEvent, Notification
-from safety.lockers.models import Compartment, DeliveryStatus, LockerPolicy, PickupAttempt
-from safety.lockers.services import (
+from lockers.models import Compartment, DeliveryStatus, LockerPolicy, PickupAttempt
+from lockers.services import (
     LockerError,
     compartment_unlock,
     fee_due,
     pickup_by_code,
     policy_for,
 )
+from portal.models import AuditEvent, Notification
 
 from .helpers import make_recipient, stored_with_code
 

@@ -8,10 +8,10 @@ import logging
 import pytest
 from django.apps import apps
 
+from lockers import services
+from lockers.models import Delivery
+from lockers.services import delivery_deposit, pickup_by_code
 from portal.models import AuditEvent, Notification
-from safety.lockers import services
-from safety.lockers.models import Delivery
-from safety.lockers.services import delivery_deposit, pickup_by_code
 
 pytestmark = pytest.mark.django_db
 

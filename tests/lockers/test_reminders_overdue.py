@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from lockers.models import DeliveryStatus
+from lockers.services import locker_overdue_due, locker_reminders_due
+from lockers.tasks import mark_overdue_parcels, send_locker_reminders
 from portal.models import Notification
-from safety.lockers.models import DeliveryStatus
-from safety.lockers.services import locker_overdue_due, locker_reminders_due
-from safety.lockers.tasks import mark_overdue_parcels, send_locker_reminders
 
 from .helpers import make_recipient, stored_with_code
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from safety.lockers.models import LockerRegistration
+from lockers.models import LockerRegistration
 
 from .helpers import deposit, stored_with_code
 

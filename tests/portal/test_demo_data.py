@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
+from demo.loader import ACCOUNTS, DEMO_PASSWORD
 from households.models import Consent, Household
-from portal.demo.loader import ACCOUNTS, DEMO_PASSWORD
 from portal.models import City, District, Neighbourhood, User
 from programs.models import (
     Category,

@@ -11,9 +11,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import translation
 
+from lockers.models import Compartment, Delivery, LockerSite
 from portal.models import Neighbourhood, User
 from programs.models import ApplicationStatus
-from safety.lockers.models import Compartment, Delivery, LockerSite
 from safety.models import KitItem, KitOffer, KitRequest, KitRequestItem
 from tests.factories import (
     GWANAK,

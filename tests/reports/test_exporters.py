@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone, translation
 
 from households.models import Gender
+from lockers.models import DeliveryStatus
 from portal.exports.base import ExportRefused
 from portal.exports.exporters import (
     ApplicationExporter,
@@ -17,7 +18,6 @@ from portal.exports.exporters import (
     exporters_for,
 )
 from programs.models import ApplicationStatus, ProgramSession
-from safety.lockers.models import DeliveryStatus
 from safety.models import KitRequestStatus, Priority
 from spaces.models import BookingStatus
 from tests.factories import GWANAK, district

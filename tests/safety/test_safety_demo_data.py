@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.demo.loader import load_demo
+from demo.loader import load_demo
 from safety.models import KitItem, KitOffer, KitRequest, StockMovement
 
 pytestmark = pytest.mark.django_db

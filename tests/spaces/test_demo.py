@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from portal.demo.spaces import series_window
+from demo.spaces import series_window
 from portal.models import AuditEvent, Notification
 from programs.models import ProgramSession
 from spaces.models import (

@@ -103,7 +103,7 @@ class DeviceAuthentication(BaseAuthentication):
 
 
 class DeviceAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "safety.lockers.api.DeviceAuthentication"
+    target_class = "lockers.api.DeviceAuthentication"
     name = "deviceToken"
 
     def get_security_definition(self, auto_schema):

@@ -3,7 +3,7 @@
 Plain data, built for a given year (application periods follow the current year). Each program is a
 dict of Program fields plus ``city`` / ``district`` codes, its policy real-name record (``officials``,
 ``milestones``) and its eligibility ``rules`` (a tree of :func:`all_of` / :func:`any_of` groups and
-:func:`rule` criteria, or None when everyone qualifies). ``portal.demo.loader`` writes them.
+:func:`rule` criteria, or None when everyone qualifies). ``demo.loader`` writes them.
 
 Sources: Gwanak-gu's plan (44 projects in 4 areas), Jung-gu's 정책실명제 record no. 2023-13, Gwangju
 Seo-gu's youth family caregiver allowance, the Seoul / Daegu / Yeongdeungpo-gu safety kits, the safety

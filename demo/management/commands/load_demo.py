@@ -6,7 +6,7 @@ import unicodedata
 
 from django.core.management.base import BaseCommand
 
-from portal.demo.loader import DEMO_PASSWORD, load_demo
+from demo.loader import DEMO_PASSWORD, load_demo
 from programs.models import Program
 
 

@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from portal.models import District, User
-from safety.lockers.models import (
+from lockers.models import (
     Compartment,
     Delivery,
     LockerDevice,
@@ -23,7 +22,8 @@ from safety.lockers.models import (
     LockerRegistration,
     LockerSite,
 )
-from safety.lockers.services import code_hash, token_hash
+from lockers.services import code_hash, token_hash
+from portal.models import District, User
 
 DEMO_FRESH_PARCEL_CODE = "240614"
 

@@ -7,11 +7,12 @@ from celery import shared_task
 from .services import locker_overdue_due, locker_reminders_due
 
 
-@shared_task
+# Named as when the app lived in safety/lockers: beat schedules and queued tasks keep that name.
+@shared_task(name="safety.lockers.tasks.send_locker_reminders")
 def send_locker_reminders() -> int:
     return locker_reminders_due()
 
 
-@shared_task
+@shared_task(name="safety.lockers.tasks.mark_overdue_parcels")
 def mark_overdue_parcels() -> int:
     return locker_overdue_due()

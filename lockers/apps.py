@@ -8,6 +8,6 @@ class LockersConfig(AppConfig):
     A Django app of its own inside safety/ so its migrations stand apart from the safety kits'.
     """
 
-    name = "safety.lockers"
+    name = "lockers"
     label = "lockers"
     verbose_name = _("Parcel lockers")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator
 from portal.masking import mask_name, mask_phone
-from portal.scoping import households_visible_to
+from portal.scoping_legacy import households_visible_to
 
 from .models import Consent, Household
 

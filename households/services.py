@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -10,12 +11,14 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.audit import audit_log
+from portal.errors import DomainError
 from portal.models import AuditEvent, User
-from spaces.models import UPCOMING_STATUSES, Booking, BookingStatus, CalendarFeed
 
 from .models import Consent, Household
+from .signals import account_data_requested, account_deleting
 from .validation import SENSITIVE_FIELDS
 
 PROFILE_FIELDS = (
@@ -37,6 +40,27 @@ PROFILE_FIELDS = (
     "notify_by_email",
     "notify_by_sms",
 )
+
+
+@dataclass
+class HouseholdError(DomainError):
+    """A refusal about the resident's own profile (e.g. it is missing when they apply or book)."""
+
+
+def applicant_household(user: User) -> Household:
+    """The household a user applies as; refused when the profile or its consent is missing."""
+    household = (
+        Household.objects.select_related("district").filter(user=user, anonymized_at__isnull=True).first()
+    )
+    profile_consent = Consent.objects.filter(
+        user=user, purpose=Consent.Purpose.PROFILE, withdrawn_at__isnull=True
+    )
+    if household is None or not profile_consent.exists():
+        raise HouseholdError(
+            "profile_incomplete",
+            _("Complete your household profile before you apply: programs decide on it."),
+        )
+    return household
 
 
 class ConsentRequired(Exception):
@@ -166,22 +190,9 @@ def account_data_export(*, user: User, request: HttpRequest | None = None) -> di
             for e in AuditEvent.objects.filter(subject_user_id=user.pk).order_by("created_at").iterator()
         ],
     }
+    for _receiver, sections in account_data_requested.send(sender=Household, user=user, household=household):
+        data.update(sections or {})
     if household is not None:
-        data["bookings"] = [
-            {
-                "reference": b.reference,
-                "space": b.room.space.name,
-                "room": b.room.name,
-                "starts_at": b.starts_at.isoformat(),
-                "ends_at": b.ends_at.isoformat(),
-                "headcount": b.headcount,
-                "purpose": b.purpose,
-                "status": b.status,
-            }
-            for b in Booking.objects.filter(household=household)
-            .select_related("room__space")
-            .order_by("starts_at")
-        ]
         record = {}
         for name in PROFILE_FIELDS:
             value = getattr(household, name)
@@ -227,12 +238,8 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> None:
         household.anonymized_at = now
         household.save()
     Consent.objects.filter(user=user, withdrawn_at__isnull=True).update(withdrawn_at=now)
-    if household is not None:
-        # Rooms booked by an account that no longer exists would stand empty: free them.
-        Booking.objects.filter(household=household, status__in=UPCOMING_STATUSES, starts_at__gt=now).update(
-            status=BookingStatus.CANCELLED, cancelled_at=now, reason="account deleted"
-        )
-    CalendarFeed.objects.filter(user=user).delete()
+    # Each app above frees what the account held (upcoming bookings, calendar feeds …) its own way.
+    account_deleting.send(sender=Household, user=user, household=household, now=now, request=request)
     audit_log(
         actor=user,
         action="households.account.deleted",

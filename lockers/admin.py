@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator
 from portal.masking import mask_name, mask_phone
 from portal.models import District
-from portal.scoping import deliveries_visible_to, locker_sites_visible_to
+from portal.scoping_legacy import deliveries_visible_to, locker_sites_visible_to
 
 from .models import Compartment, CompartmentSize, Delivery, LockerDevice, LockerPolicy, LockerSite
 from .selectors import registrations_by_phone

@@ -31,7 +31,7 @@ from rest_framework.views import APIView
 from portal.api.errors import ApiErrorSerializer
 from portal.masking import mask_name
 from portal.roles import STAFF_ROLES
-from portal.scoping import deliveries_visible_to, locker_sites_visible_to
+from portal.scoping_legacy import deliveries_visible_to, locker_sites_visible_to
 
 from .models import IN_COMPARTMENT, CompartmentSize, Delivery, LockerDevice, LockerRegistration, LockerSite
 from .selectors import registrations_by_phone, sites_with_availability

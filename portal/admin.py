@@ -11,7 +11,7 @@ from .admin_tools import CappedCountPaginator
 from .masking import mask_email
 from .models import AuditEvent, City, District, Neighbourhood, User
 from .roles import user_set_role
-from .scoping import audit_events_visible_to
+from .scoping_legacy import audit_events_visible_to
 
 admin.site.site_header = _("Hana administration")
 admin.site.site_title = _("Hana admin")

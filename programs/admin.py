@@ -19,7 +19,7 @@ from households.models import Employment, Gender, HousingTenure, IncomeSupport
 from portal.admin_tools import ScopedHistoryMixin
 from portal.i18n import is_english
 from portal.models import District
-from portal.scoping import bookings_visible_to, program_editable_by, programs_visible_to
+from portal.scoping_legacy import bookings_visible_to, program_editable_by, programs_visible_to
 
 from .admin_applications import ProgramQuestionInline  # also registers the review queue admin
 from .eligibility import Group, Rule, evaluate, rule_problems

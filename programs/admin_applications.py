@@ -29,8 +29,9 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator, ScopedHistoryMixin
+from portal.errors import DomainError
 from portal.masking import mask_name
-from portal.scoping import applications_visible_to, programs_visible_to
+from portal.scoping_legacy import applications_visible_to, programs_visible_to
 
 from .models import (
     UNDECIDED_STATUSES,
@@ -44,7 +45,6 @@ from .models import (
 from .services.applications import (
     STAFF_ACTIONS,
     TRANSITIONS,
-    ApplicationError,
     application_decide,
     application_note_add,
 )
@@ -361,7 +361,7 @@ class ApplicationAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistory
                         body=note_form.cleaned_data["body"],
                     )
                 )
-            except ApplicationError as error:
+            except DomainError as error:
                 messages.error(request, error.message)
         # What the admin's change message and log entry read after a formset.save().
         formset.new_objects, formset.changed_objects, formset.deleted_objects = added, [], []
@@ -579,7 +579,7 @@ class ApplicationAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistory
                     reason=reason,
                     request=request,
                 )
-            except ApplicationError as error:
+            except DomainError as error:
                 refused.append(f"{application.reference}: {error.message}")
             else:
                 done += 1

@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from portal.i18n import localized
+from portal.api.fields import LocalizedField
 
 from .filters import ProgramFilter
 from .models import PolicyMilestone, PolicyOfficial, Program
 from .selectors import eligibility_for, household_for, programs_may_qualify, public_programs
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class LocalizedField(serializers.Field):
-    """A bilingual text: the English column for English requests when filled in, else the Korean one."""
-
-    def __init__(self, name: str, **kwargs):
-        self.column = name
-        kwargs["source"] = "*"
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def to_representation(self, obj) -> str:
-        return localized(obj, self.column)
 
 
 class ProgramListSerializer(serializers.ModelSerializer):

@@ -34,11 +34,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.api.errors import error_response
+from portal.api.fields import LocalizedField
 from portal.api.staff import AccessLoggedRetrieveMixin, OldestFirstPagination, StaffModelPermission
+from portal.errors import DomainError
 from portal.masking import mask_name
-from portal.scoping import applications_visible_to
+from portal.scoping_legacy import applications_visible_to
 
-from .api import LocalizedField
 from .application_filters import MyApplicationFilter, StaffApplicationFilter
 from .models import (
     Application,
@@ -451,7 +452,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             application = application_submit(
                 user=self.request.user, program=program, answers=answers, request=self.request
             )
-        except ApplicationError as error:
+        except DomainError as error:
             if error.code == "incomplete":
                 return self._incomplete(error, program, answers)
             return refusal(error)
@@ -500,7 +501,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             answers = existing.answers if existing else {}
         try:
             draft = application_draft_save(user=request.user, program=program, answers=_answered(answers))
-        except ApplicationError as error:
+        except DomainError as error:
             return refusal(error)
         return self._detail(draft.pk, code=status.HTTP_200_OK if existing else status.HTTP_201_CREATED)
 
@@ -548,7 +549,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         was_draft = application.status == ApplicationStatus.DRAFT
         try:
             application_cancel(user=request.user, application=application, request=request)
-        except ApplicationError as error:
+        except DomainError as error:
             return refusal(error)
         if was_draft:
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -579,7 +580,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 question=serializer.validated_data.get("question"),
                 upload=serializer.validated_data["file"],
             )
-        except ApplicationError as error:
+        except DomainError as error:
             field = {"invalid_file": "file", "invalid_question": "question"}.get(error.code)
             return refusal(error, fields={field: [error.message]} if field else None)
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
@@ -605,7 +606,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         answers = _answered({**application.answers, **serializer.validated_data.get("answers", {})})
         try:
             application_provide_info(user=request.user, application=application, answers=answers)
-        except ApplicationError as error:
+        except DomainError as error:
             return refusal(error)
         return self._detail(application.pk)
 
@@ -695,7 +696,7 @@ class StaffApplicationViewSet(
                 reason=serializer.validated_data.get("reason", ""),
                 request=request,
             )
-        except ApplicationError as error:
+        except DomainError as error:
             fields = {"reason": [error.message]} if error.code == "reason_required" else None
             return refusal(error, fields=fields)
         application = self.get_queryset().get(pk=application.pk)

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.scoping import programs_visible_to
+from portal.scoping_legacy import programs_visible_to
 
 from .models import UNDECIDED_STATUSES, Application, ApplicationStatus, Program
 

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from households.models import Household
 from portal.audit import audit_log
+from portal.errors import DomainError
 from portal.models import Notification, User
-from portal.scoping import applications_visible_to
+from portal.scoping_legacy import applications_visible_to
 
 from .application_forms import ApplicationAnswersForm, answer_display, field_anchor
 from .models import (
@@ -70,7 +71,7 @@ class ApplyState:
 def apply_state(user: User, program: Program) -> ApplyState:
     try:
         household = applicant_household(user)
-    except ApplicationError as refusal:
+    except DomainError as refusal:
         return ApplyState(refusal=refusal)
     mine = list(
         Application.objects.filter(
@@ -83,7 +84,7 @@ def apply_state(user: User, program: Program) -> ApplyState:
     )
     try:
         check_can_apply(program, household)
-    except ApplicationError as refusal:
+    except DomainError as refusal:
         state.refusal = refusal
     return state
 
@@ -210,11 +211,11 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
         for question, upload in form.uploads():
             try:
                 document_attach(user=request.user, application=draft, question=question, upload=upload)
-            except ApplicationError as error:
+            except DomainError as error:
                 if error.code in BLOCKING:
                     raise
                 form.add_error(question.field_name, error.message)
-    except ApplicationError as error:
+    except DomainError as error:
         if error.code in BLOCKING:
             return _refused(request, program, _refusal_state(request.user, program, error))
         form.add_error(None, error.message)
@@ -269,7 +270,7 @@ def apply_check(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not problems:
         try:
             application = application_submit(user=request.user, program=program, request=request)
-        except ApplicationError as refusal:
+        except DomainError as refusal:
             if refusal.code in BLOCKING:
                 return _refused(request, program, _refusal_state(request.user, program, refusal))
             error = refusal.message
@@ -374,7 +375,7 @@ def _provide_info(
         for question, upload in form.uploads():
             try:
                 document_attach(user=request.user, application=application, question=question, upload=upload)
-            except ApplicationError as error:
+            except DomainError as error:
                 if error.code != "invalid_file":
                     raise
                 form.add_error(question.field_name, error.message)
@@ -383,7 +384,7 @@ def _provide_info(
         application_provide_info(
             user=request.user, application=application, answers=form.merged_answers(application.answers)
         )
-    except ApplicationError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return redirect("programs:application_detail", pk=application.pk)
     messages.success(
@@ -406,7 +407,7 @@ def application_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         was_draft = application.status == S.DRAFT
         try:
             application_cancel(user=request.user, application=application, request=request)
-        except ApplicationError as error:
+        except DomainError as error:
             messages.error(request, error.message)
             return redirect("programs:application_detail", pk=application.pk)
         if was_draft:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from households.models import Household
+from households.selectors import household_for  # noqa: F401  (re-exported for programs)
 from portal.i18n import is_english
 from portal.models import City, District
 
@@ -183,16 +184,6 @@ def eligibility_profile(household: Household, *, on: date) -> dict[str, Any]:
         Field.SINGLE_PARENT: household.single_parent,
         Field.DISABILITY: household.disability,
     }
-
-
-def household_for(user) -> Household | None:
-    if not user.is_authenticated:
-        return None
-    return (
-        Household.objects.select_related("district__city", "neighbourhood")
-        .filter(user=user, anonymized_at__isnull=True)
-        .first()
-    )
 
 
 def eligibility_for(*, program: Program, household: Household, on: date | None = None) -> Outcome:

@@ -2,7 +2,7 @@
 
 Nothing here decides anything: approvals, rejections, visits and stock movements all go through
 safety.services (transition table, stock locks, audit events, notifications). Every queryset is scoped
-through portal.scoping, so a caseworker sees only their own district's requests, stock and ledger.
+through portal.scoping_legacy, so a caseworker sees only their own district's requests, stock and ledger.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator, ScopedHistoryMixin
 from portal.masking import mask_name
 from portal.models import District
-from portal.scoping import kit_requests_visible_to, programs_visible_to, stock_visible_to
+from portal.scoping_legacy import kit_requests_visible_to, programs_visible_to, stock_visible_to
 
 from .models import (
     OPEN_VISIT_STATUSES,

@@ -26,11 +26,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.errors import error_response
+from portal.api.fields import LocalizedField
 from portal.api.staff import AccessLoggedRetrieveMixin, OldestFirstPagination, StaffModelPermission
 from portal.i18n import localized
 from portal.masking import mask_name
-from portal.scoping import kit_requests_visible_to
-from programs.api import LocalizedField
+from portal.scoping_legacy import kit_requests_visible_to
 from programs.selectors import household_for
 
 from .models import (

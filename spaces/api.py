@@ -38,8 +38,9 @@ from rest_framework.response import Response
 
 from portal.api.errors import error_response
 from portal.api.staff import AccessLoggedRetrieveMixin, StaffModelPermission
+from portal.errors import DomainError
 from portal.roles import STAFF_ROLES
-from portal.scoping import (
+from portal.scoping_legacy import (
     booking_series_visible_to,
     bookings_visible_to,
     program_editable_by,
@@ -341,7 +342,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 purpose=data.get("purpose", ""),
                 request=request,
             )
-        except ApplicationError as error:  # BookingError, or profile_incomplete
+        except DomainError as error:  # BookingError, or profile_incomplete
             return refusal(error)
         return self._detail(booking.pk, status.HTTP_201_CREATED)
 

@@ -16,8 +16,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.errors import ApiErrorDetailSerializer
+from portal.api.fields import LocalizedField
 from portal.masking import mask_name
-from programs.api import LocalizedField
 from programs.models import Program
 
 from .availability import MAX_RANGE_DAYS, Day, SlotState

@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SpacesConfig(AppConfig):
-    """Community spaces, rooms and bookings: built in a later issue."""
+    """Community spaces, rooms, opening hours, bookings, series and no-show bans."""
 
     name = "spaces"
     verbose_name = _("Community spaces")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the receivers)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from portal.errors import DomainError
 from portal.models import District
 from programs.selectors import household_for
 from programs.services.applications import ApplicationError, applicant_household
@@ -364,7 +365,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     room = _bookable_room(pk)
     try:
         household = applicant_household(request.user)
-    except ApplicationError as error:
+    except DomainError as error:
         return render(
             request, "spaces/profile_needed.html", {"room": room, "space": room.space, "error": error}
         )
@@ -382,7 +383,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
                     purpose=form.cleaned_data["purpose"],
                     request=request,
                 )
-            except ApplicationError as error:  # BookingError: the rules that failed, each with its field
+            except DomainError as error:  # BookingError: the rules that failed, each with its field
                 _add_booking_error(form, error)
             else:
                 messages.success(request, _created_message(booking))
@@ -466,7 +467,7 @@ def booking_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
             booking_cancel(user=request.user, booking_id=booking.pk, request=request)
         except Booking.DoesNotExist as missing:
             raise Http404 from missing
-        except ApplicationError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(
@@ -504,7 +505,7 @@ def booking_change(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except Booking.DoesNotExist as missing:
                 raise Http404 from missing
-            except ApplicationError as error:
+            except DomainError as error:
                 _add_booking_error(form, error)
             else:
                 if booking.status == BookingStatus.PENDING:

@@ -17,8 +17,26 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.errors import DomainError
+
+
+def domain_error_response(error: DomainError) -> Response:
+    """A service's refusal in the error format: its code, message, fields and any extra keys.
+
+    The transaction is not rolled back: what the service recorded before refusing (a failed kiosk
+    attempt, an audit event) stays, exactly as when a view returns the refusal itself.
+    """
+    body: dict[str, Any] = {"status": error.http_status, "code": error.code, "message": error.message}
+    fields = error.by_field()
+    if fields:
+        body["fields"] = fields
+    body.update(error.extra())
+    return Response({"error": body}, status=error.http_status, headers=error.headers())
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        return domain_error_response(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real server error: let Django log it and answer 500

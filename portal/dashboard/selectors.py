@@ -1,6 +1,6 @@
 """The dashboard's reads: one function per panel, each a handful of aggregate queries returning plain data.
 
-Every function takes the staff member (its querysets start from portal.scoping, so a district manager
+Every function takes the staff member (its querysets start from portal.scoping_legacy, so a district manager
 can only ever count their own district's rows), the district to show (None: every district the user may
 see, for a city admin) and the period. No function loads the rows it counts: grouping, counting,
 summing and the median are done by the database; Python only reshapes the few grouped rows (and, for
@@ -25,7 +25,7 @@ from django.utils import timezone
 from households.models import Gender
 from portal.i18n import is_english
 from portal.models import User
-from portal.scoping import (
+from portal.scoping_legacy import (
     applications_visible_to,
     bookings_visible_to,
     deliveries_visible_to,

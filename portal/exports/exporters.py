@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import Employment, Gender, HousingTenure
 from lockers.models import DeliveryStatus
-from portal import scoping
+from portal import scoping_legacy as scoping
 from portal.models import User
 from programs.models import Application, ApplicationStatus
 from safety.models import KitRequestItem, KitRequestStatus, Priority

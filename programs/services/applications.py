@@ -18,8 +18,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households.models import Consent, Household
+from households.models import Household
+from households.services import HouseholdError
+from households.services import applicant_household as household_of_applicant
 from portal.audit import audit_log
+from portal.errors import DomainError
 from portal.models import User
 from portal.notifications import notify
 
@@ -73,14 +76,8 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
-class ApplicationError(Exception):
-    """A refusal the user can act on. `code` is stable for the API; `message` is translated."""
-
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
+class ApplicationError(DomainError):
+    """A refusal of the applications' workflow."""
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -165,19 +162,11 @@ def _has_place(program: Program) -> bool:
 
 
 def applicant_household(user: User) -> Household:
-    """The household a user applies as; refused when the profile or its consent is missing."""
-    household = (
-        Household.objects.select_related("district").filter(user=user, anonymized_at__isnull=True).first()
-    )
-    profile_consent = Consent.objects.filter(
-        user=user, purpose=Consent.Purpose.PROFILE, withdrawn_at__isnull=True
-    )
-    if household is None or not profile_consent.exists():
-        raise ApplicationError(
-            "profile_incomplete",
-            _("Complete your household profile before you apply: programs decide on it."),
-        )
-    return household
+    """The household a user applies as, refused in the applications' own terms when it is missing."""
+    try:
+        return household_of_applicant(user)
+    except HouseholdError as error:
+        raise ApplicationError(error.code, error.message) from error
 
 
 def check_can_apply(program: Program, household: Household, *, exclude: int | None = None) -> None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator, ScopedHistoryMixin
-from portal.scoping import (
+from portal.scoping_legacy import (
     bookings_visible_to,
     spaces_visible_to,
 )

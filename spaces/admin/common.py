@@ -12,7 +12,7 @@ from django.utils.translation import gettext, pgettext_lazy
 
 from portal.masking import mask_name
 from portal.models import District
-from portal.scoping import (
+from portal.scoping_legacy import (
     spaces_visible_to,
 )
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import CappedCountPaginator, ScopedHistoryMixin
-from portal.scoping import (
+from portal.scoping_legacy import (
     booking_series_visible_to,
     programs_visible_to,
 )

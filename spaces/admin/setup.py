@@ -22,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import CappedCountPaginator, ScopedHistoryMixin
 from portal.models import Neighbourhood
-from portal.scoping import (
+from portal.scoping_legacy import (
     spaces_visible_to,
 )
 

@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator, ScopedHistoryMixin
 from portal.masking import mask_name
-from portal.scoping import (
+from portal.scoping_legacy import (
     suspensions_visible_to,
 )
 

@@ -1,0 +1,15 @@
+"""Events households announces, so the apps above it can react without households importing them.
+
+Each receiver answers through its own app's services (its workflow, audit and history), never by
+updating another app's rows directly.
+"""
+
+from django.dispatch import Signal
+
+# Sent inside account_delete's transaction, before the user row is anonymized.
+# kwargs: user, household (None when the user never made a profile), now, request.
+account_deleting = Signal()
+
+# Sent by account_data_export. kwargs: user, household (may be None). Each receiver returns a dict of
+# sections to add to the download, e.g. {"bookings": [...]}.
+account_data_requested = Signal()

@@ -1,0 +1,8 @@
+"""Events spaces announces, so the apps above it can react without spaces importing them."""
+
+from django.dispatch import Signal
+
+# Sent inside series_create's transaction once a staff series' bookings exist.
+# kwargs: series (a BookingSeries, its program_id possibly set), bookings (the new Booking rows).
+# programs answers by creating the program's sessions for a series linked to a program.
+series_booked = Signal()

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator
 from portal.masking import mask_name, mask_phone
-from portal.scoping_legacy import households_visible_to
 
 from .models import Consent, Household
 
@@ -67,7 +66,7 @@ class HouseholdAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("user", "created_at", "updated_at", "anonymized_at")
 
     def get_queryset(self, request: HttpRequest):
-        return households_visible_to(request.user, super().get_queryset(request))
+        return super().get_queryset(request).visible_to(request.user)
 
     def has_add_permission(self, request) -> bool:
         return False  # residents create their own profile; staff never do it for them

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import District, Neighbourhood
+from portal.scoping import ScopedManager
 
 mobile_number_validator = RegexValidator(
     r"^01[016789]-?\d{3,4}-?\d{4}$",
@@ -102,6 +103,8 @@ class Household(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     anonymized_at = models.DateTimeField(_("anonymized"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("household")

@@ -11,7 +11,6 @@ from .admin_tools import CappedCountPaginator
 from .masking import mask_email
 from .models import AuditEvent, City, District, Neighbourhood, User
 from .roles import user_set_role
-from .scoping_legacy import audit_events_visible_to
 
 admin.site.site_header = _("Hana administration")
 admin.site.site_title = _("Hana admin")
@@ -96,7 +95,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator  # the log grows by every view and change, kept for years
 
     def get_queryset(self, request):
-        return audit_events_visible_to(request.user, super().get_queryset(request))
+        return super().get_queryset(request).visible_to(request.user)
 
     def has_add_permission(self, request) -> bool:
         return False

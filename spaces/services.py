@@ -82,7 +82,7 @@ class BookingError(ApplicationError):
 
     @classmethod
     def of(cls, failures: list[RuleFailure]) -> BookingError:
-        return cls(failures[0].code, " ".join(f.message for f in failures), failures)
+        return cls(failures[0].code, " ".join(f.message for f in failures), failures=failures)
 
     def by_field(self) -> dict[str, list[str]]:
         fields: dict[str, list[str]] = {}
@@ -740,7 +740,9 @@ def _conflict_error(conflicts: list[SeriesConflict]) -> SeriesError:
         "count": len(conflicts),
         "dates": listed,
     }
-    return SeriesError("conflicts", message, [RuleFailure("conflicts", "__all__", message)], conflicts)
+    return SeriesError(
+        "conflicts", message, failures=[RuleFailure("conflicts", "__all__", message)], conflicts=conflicts
+    )
 
 
 def series_cancel(*, actor: User, series_id: int, reason: str, request: HttpRequest | None = None) -> int:

@@ -1,6 +1,6 @@
 """The admin site with optional 2-step login (django-otp, TOTP), switched by STAFF_OTP_REQUIRED.
 
-PortalConfig.ready() gives the default admin site this class, so every ModelAdmin registered on
+`portal.apps.HanaAdminConfig` makes it the default admin site, so every ModelAdmin registered on
 `admin.site` is covered. With the setting on it behaves as django-otp's OTPAdminSite (the login form
 asks for the token; a staff member whose session was not verified by a device is treated as not
 staff); with it off, as Django's plain AdminSite. The setting is read per request rather than once at

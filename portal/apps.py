@@ -1,23 +1,20 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
+    default = True  # this module also holds HanaAdminConfig
     name = "portal"
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
-        from django.contrib import admin
         from django.contrib.auth.signals import user_logged_in
 
-        from .admin_site import HanaAdminSite
         from .roles import ensure_role_groups
         from .staff_session import start_clock_on_login
 
-        # Staff 2-step login: the default site (already holding every registration) becomes an
-        # OTPAdminSite that requires a verified device when STAFF_OTP_REQUIRED is on.
-        admin.site.__class__ = HanaAdminSite
         user_logged_in.connect(start_clock_on_login, dispatch_uid="hana.staff_session_clock")
 
         # Dashboard panels are cached per district; writes from any process invalidate them.
@@ -27,3 +24,11 @@ class PortalConfig(AppConfig):
 
         # Permissions exist only after migrate has run, so the role groups are synced there.
         post_migrate.connect(ensure_role_groups, dispatch_uid="hana.ensure_role_groups")
+
+
+class HanaAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with Hana's site as the default one (Django's documented way to replace it):
+    staff 2-step login (django-otp) when STAFF_OTP_REQUIRED is on, for every ModelAdmin on admin.site."""
+
+    default = False  # "portal" alone still means PortalConfig
+    default_site = "portal.admin_site.HanaAdminSite"

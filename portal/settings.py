@@ -35,7 +35,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 ICAL_UID_DOMAIN = env.str("ICAL_UID_DOMAIN", default="hana.local")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.HanaAdminConfig",  # django.contrib.admin with Hana's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -70,7 +70,7 @@ def emit(**fields) -> None:
 
 
 def export(rows: int) -> None:
-    from portal.exports.bench_support import export_applications_csv
+    from reports.exports.bench_support import export_applications_csv
 
     with open(os.devnull, "wb") as devnull:
         sink = CountingSink(devnull)
@@ -91,7 +91,7 @@ def export(rows: int) -> None:
 def copy_baseline(rows: int) -> None:
     from django.db import connection, transaction
 
-    from portal.exports.bench_support import applications_copy_sql
+    from reports.exports.bench_support import applications_copy_sql
 
     if connection.vendor != "postgresql":
         emit(probe="copy", skipped="the COPY comparison needs PostgreSQL (this run is on SQLite)")
@@ -100,7 +100,7 @@ def copy_baseline(rows: int) -> None:
     with open(os.devnull, "wb") as devnull:
         sink = CountingSink(devnull)
         started = time.perf_counter()
-        # The export's session settings (see portal.exports.services.bulk_reading), so both cast the
+        # The export's session settings (see reports.exports.services.bulk_reading), so both cast the
         # same dates to the same text.
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")

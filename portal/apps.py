@@ -17,11 +17,6 @@ class PortalConfig(AppConfig):
 
         user_logged_in.connect(start_clock_on_login, dispatch_uid="hana.staff_session_clock")
 
-        # Dashboard panels are cached per district; writes from any process invalidate them.
-        from .dashboard.cache import connect_signals
-
-        connect_signals()
-
         # Permissions exist only after migrate has run, so the role groups are synced there.
         post_migrate.connect(ensure_role_groups, dispatch_uid="hana.ensure_role_groups")
 

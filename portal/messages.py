@@ -283,7 +283,7 @@ MESSAGES.update(
     }
 )
 
-# Exports (portal.exports), to the staff member who asked for a large export. Placeholders:
+# Exports (reports.exports), to the staff member who asked for a large export. Placeholders:
 # %(dataset)s, %(rows)s, %(expires)s, %(link)s; failures add %(reason)s.
 MESSAGES.update(
     {
@@ -303,7 +303,7 @@ MESSAGES.update(
     }
 )
 
-# Monthly performance reports (portal.performance), to the district's managers. Placeholders:
+# Monthly performance reports (reports.performance), to the district's managers. Placeholders:
 # %(district)s, %(month)s, %(link)s.
 MESSAGES.update(
     {

@@ -157,9 +157,9 @@ ROLE_PERMISSIONS[Role.PROGRAM_MANAGER] += _SPACES_VIEW + [
     "programs.delete_programsession",
 ]
 ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += _SPACES_VIEW + _SPACES_SETUP + _SPACES_RUN
-# Exports (portal.exports): district managers export their district's data and follow their export
+# Exports (reports.exports): district managers export their district's data and follow their export
 # jobs. Unmasked personal data needs portal.export_personal_data, granted to no role by default.
-ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += ["portal.view_exportjob", "portal.add_exportjob"]
+ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += ["reports.view_exportjob", "reports.add_exportjob"]
 STAFF_ROLES = {Role.CASEWORKER, Role.PROGRAM_MANAGER, Role.DISTRICT_MANAGER, Role.CITY_ADMIN}
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "safety",
     "lockers",
     "spaces",
+    "reports",
     "demo",
 ]
 

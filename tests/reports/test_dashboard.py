@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from households.models import Household
 from lockers.models import Delivery
-from portal.dashboard.cache import bump
-from portal.dashboard.selectors import Period, years_before
 from portal.models import Neighbourhood
 from programs.models import UNDECIDED_STATUSES, Application, ProgramSession
+from reports.dashboard.cache import bump
+from reports.dashboard.selectors import Period, years_before
 from safety.models import InstallationVisit, KitItem, KitOffer, KitRequest, KitRequestItem, StockMovement
 from spaces.models import ACTIVE_STATUSES, Booking, Closure, OpeningHours, Room
 from tests.factories import (

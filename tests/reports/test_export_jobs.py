@@ -14,10 +14,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.export_models import ExportJob
-from portal.exports import services, writers
-from portal.exports.services import exports_expire, job_run
 from portal.models import AuditEvent, Notification
+from reports.exports import services, writers
+from reports.exports.services import exports_expire, job_run
+from reports.models import ExportJob
 from tests.factories import GWANAK, district, login
 
 from . import export_fixtures
@@ -72,7 +72,7 @@ def test_a_large_export_becomes_a_job_the_task_completes(client, start, export_s
     # Exactly one access-log event, written by the job with the rows it wrote.
     [event] = created_events()
     assert event.actor == manager_a and event.district == district(GWANAK)
-    assert event.target_type == "portal.exportjob" and event.target_id == str(job.pk)
+    assert event.target_type == "reports.exportjob" and event.target_id == str(job.pk)
     assert event.data == {
         "dataset": "applications",
         "format": "csv",
@@ -206,7 +206,7 @@ def test_an_xlsx_too_large_for_excel_fails_with_a_clear_message(export_scene, ma
 
 
 def test_a_broker_that_is_down_fails_the_job_instead_of_the_request(start, export_scene, manager_a):
-    with mock.patch("portal.exports.tasks.run_export_job.delay", side_effect=ConnectionError("no broker")):
+    with mock.patch("reports.exports.tasks.run_export_job.delay", side_effect=ConnectionError("no broker")):
         response = start(manager_a)
 
     assert response.status_code == 302

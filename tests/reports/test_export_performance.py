@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portal.exports.bench_support import applications_copy_sql, export_applications_csv
-from portal.exports.exporters import EXPORTERS
+from reports.exports.bench_support import applications_copy_sql, export_applications_csv
+from reports.exports.exporters import EXPORTERS
 from tests.factories import ApplicationFactory, HouseholdFactory, book, login
 
 from . import export_fixtures

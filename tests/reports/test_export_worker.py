@@ -1,6 +1,6 @@
 """End to end through a real Celery worker process and Redis: a large export is queued by the page's
-service, picked up by the worker (which must know the task: portal.exports is not an app Celery
-autodiscovers), written under MEDIA_ROOT/exports/, logged and notified.
+service, picked up by the worker (which must know the task: reports.exports is not an app, so Celery
+finds it through reports.tasks), written under MEDIA_ROOT/exports/, logged and notified.
 
 Runs when REDIS_URL is set and the database is PostgreSQL, like tests/portal/test_celery_worker.py,
 whose worker fixtures it uses.
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from portal.export_models import ExportJob
-from portal.exports.services import export_run
 from portal.models import AuditEvent, Notification
+from reports.exports.services import export_run
+from reports.models import ExportJob
 from tests.portal import test_celery_worker as celery_worker
 
 from . import export_fixtures

@@ -10,9 +10,9 @@ from unittest import mock
 import openpyxl
 import pytest
 
-from portal.exports import writers
-from portal.exports.exporters import ApplicationExporter
-from portal.exports.writers import BOM, csv_chunks, write_csv, write_export, write_xlsx
+from reports.exports import writers
+from reports.exports.exporters import ApplicationExporter
+from reports.exports.writers import BOM, csv_chunks, write_csv, write_export, write_xlsx
 
 from . import export_fixtures
 
@@ -93,7 +93,7 @@ def test_a_value_that_would_run_as_a_formula_is_written_as_text(export_scene, ma
     household = export_scene.ha1
     household.address_detail = "=cmd|' /C calc'!A0"
     household.save(update_fields=["address_detail"])
-    from portal.exports.exporters import HouseholdExporter
+    from reports.exports.exporters import HouseholdExporter
 
     from .export_fixtures import grant_unmasked
 

@@ -8,8 +8,9 @@ from django.utils import timezone, translation
 
 from households.models import Gender
 from lockers.models import DeliveryStatus
-from portal.exports.base import ExportRefused
-from portal.exports.exporters import (
+from programs.models import ApplicationStatus, ProgramSession
+from reports.exports.base import ExportRefused
+from reports.exports.exporters import (
     ApplicationExporter,
     BookingExporter,
     DeliveryExporter,
@@ -17,7 +18,6 @@ from portal.exports.exporters import (
     KitRequestExporter,
     exporters_for,
 )
-from programs.models import ApplicationStatus, ProgramSession
 from safety.models import KitRequestStatus, Priority
 from spaces.models import BookingStatus
 from tests.factories import GWANAK, district
@@ -317,7 +317,7 @@ def test_data_sets_follow_the_role_permissions(manager_a, caseworker_b, program_
 
 
 def test_the_unmask_permission_is_no_roles_by_default(manager_a, caseworker_b, city_admin):
-    assert manager_a.has_perm("portal.view_exportjob") and manager_a.has_perm("portal.add_exportjob")
+    assert manager_a.has_perm("reports.view_exportjob") and manager_a.has_perm("reports.add_exportjob")
     assert not manager_a.has_perm("portal.export_personal_data")
     assert not caseworker_b.has_perm("portal.export_personal_data")
     assert city_admin.has_perm("portal.export_personal_data")  # a superuser holds every permission

@@ -16,9 +16,9 @@ from django.core.cache import cache
 from openpyxl import load_workbook
 
 from portal.models import Notification
-from portal.performance.services import SHEETS, performance_report_generate, previous_month
-from portal.performance_models import PerformanceReport
 from programs.models import Application, Program, ProgramSession
+from reports.models import PerformanceReport
+from reports.performance.services import SHEETS, performance_report_generate, previous_month
 from tests.factories import GWANAK, JUNGGU, district, seoul
 from tests.reports.test_dashboard import (
     build_applications,
@@ -184,7 +184,7 @@ def test_previous_month():
 def test_the_monthly_task_reports_last_month_and_tells_each_districts_managers_only(
     scene, manager_a, manager_b, caseworker_a, city_admin
 ):
-    from portal.performance.tasks import generate_monthly_reports
+    from reports.performance.tasks import generate_monthly_reports
 
     # 1 April 06:00 in Seoul is still 31 March in UTC: the month is Seoul's.
     frozen = datetime(2025, 4, 1, 6, 0, tzinfo=SEOUL)

@@ -13,9 +13,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.export_models import ExportJob
 from portal.models import District, Neighbourhood, User
 from portal.scoping_legacy import programs_visible_to
+from reports.models import ExportJob
 
 from .base import PERSONAL_PERMISSION, Exporter, choice_labels
 from .exporters import EXPORTERS, exporters_for

@@ -1,7 +1,9 @@
 """Celery tasks of the exports: run a large export job, delete expired export files.
 
-Tasks take ids and call a service. This module imports nothing but Celery at load time (portal.models
-imports it so that every worker registers the tasks); the services are imported when a task runs.
+Tasks take ids and call a service. This module imports nothing but Celery at load time (reports.tasks
+imports it, so Celery's autodiscovery and ReportsConfig.ready register the tasks); the services are
+imported when a task runs. The names are the ones the tasks had under portal/, so queued tasks and the
+beat schedule keep working.
 """
 
 from __future__ import annotations

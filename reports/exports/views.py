@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal.export_models import ExportJob
+from reports.models import ExportJob
 
 from .base import ExportRefused, direct_max_rows
 from .exporters import get_exporter

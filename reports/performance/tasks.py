@@ -1,5 +1,6 @@
-"""Celery tasks of the performance reports. Imports nothing but Celery at load time (portal's model file
-imports this module so every worker registers the tasks); services are imported when a task runs."""
+"""Celery tasks of the performance reports. Imports nothing but Celery at load time (reports.tasks imports
+this module, so Celery's autodiscovery and ReportsConfig.ready register the tasks); services are imported
+when a task runs. The name is the one the task had under portal/, as the beat schedule names it."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Monthly performance reports (성과관리): one per district and month, made by portal.performance.
+"""Monthly performance reports (성과관리): one per district and month, made by reports.performance.
 
-Imported into portal.models so Django sees one app. The XLSX file lives under MEDIA_ROOT/reports/ (never
-served directly: only the district's managers and city admins may download it); the figures the printable
-HTML page shows are kept as a JSON snapshot, so the page shows exactly what the file holds.
+The XLSX file lives under MEDIA_ROOT/reports/ (never served directly: only the district's managers and
+city admins may download it); the figures the printable HTML page shows are kept as a JSON snapshot, so
+the page shows exactly what the file holds.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ class PerformanceReport(models.Model):
         ordering = ["-month", "district__code"]
         verbose_name = _("performance report")
         verbose_name_plural = _("performance reports")
+        db_table = "portal_performancereport"  # kept when the model moved from the portal app
         constraints = [
             models.UniqueConstraint(fields=["district", "month"], name="performancereport_once_per_month"),
             models.CheckConstraint(
@@ -48,8 +49,3 @@ class PerformanceReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} · {self.month:%Y-%m}"
-
-
-# Celery autodiscovers `<app>.tasks` modules only; portal.performance is a package of the portal app.
-# Its tasks module imports nothing but Celery at load time, so this is cheap and cannot cycle.
-from portal.performance import tasks as _performance_tasks  # noqa: E402, F401

@@ -1,8 +1,7 @@
-"""Export jobs: a large export run in the background (portal.exports), its progress and its private file.
+"""Export jobs: a large export run in the background (reports.exports), its progress and its private file.
 
-Imported into portal.models so Django sees one app. A job belongs to the staff member who asked for it:
-only they may follow it or download its file, which lives under MEDIA_ROOT/exports/ (never served
-directly) and is deleted when the job expires.
+A job belongs to the staff member who asked for it: only they may follow it or download its file, which
+lives under MEDIA_ROOT/exports/ (never served directly) and is deleted when the job expires.
 """
 
 from __future__ import annotations
@@ -62,7 +61,9 @@ class ExportJob(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("export job")
         verbose_name_plural = _("export jobs")
-        permissions = [("export_personal_data", _("Can export unmasked personal data"))]
+        # The table kept its name when the model moved from the portal app. The permission to export
+        # unmasked personal data is the core's (portal.AuditEvent declares portal.export_personal_data).
+        db_table = "portal_exportjob"
         indexes = [
             models.Index(fields=["owner", "created_at"], name="exportjob_owner_idx"),
             models.Index(fields=["status", "expires_at"], name="exportjob_expiry_idx"),
@@ -82,9 +83,3 @@ class ExportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
-
-
-# Celery autodiscovers `<app>.tasks` modules only, and portal.exports is a package of the portal app,
-# not an app: registering its tasks with the models makes every worker know them. The module imports
-# nothing but Celery at load time, so this is cheap and cannot cycle.
-from portal.exports import tasks as _export_tasks  # noqa: E402, F401

@@ -1,7 +1,7 @@
 """For the export benchmark (`make bench`): the real CSV export of applications into any binary file, and
 the PostgreSQL COPY of the same query to compare it with.
 
-    from portal.exports.bench_support import export_applications_csv, applications_copy_sql
+    from reports.exports.bench_support import export_applications_csv, applications_copy_sql
 
     with open(os.devnull, "wb") as out:
         rows = export_applications_csv(out)              # every application, as a city admin sees them

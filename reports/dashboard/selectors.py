@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q, Sum
@@ -36,13 +35,13 @@ from portal.scoping_legacy import (
     spaces_visible_to,
     stock_visible_to,
 )
+from portal.timeutils import local_midnight, local_zone, to_local
 from programs.models import UNDECIDED_STATUSES, ApplicationStatus, ProgramSession
 from safety.models import InstallationVisit, KitItem, KitRequestItem, StockMovement, VisitStatus
 from safety.selectors import stock_levels
 from spaces.models import ACTIVE_STATUSES as BOOKING_ACTIVE
 from spaces.models import BookingStatus, Closure, OpeningHours, Room
 
-SEOUL = ZoneInfo("Asia/Seoul")
 # The answer residents are promised (Gwangju Seo-gu): the review queue flags applications older than this.
 ANSWER_PROMISE = timedelta(hours=48)
 
@@ -65,12 +64,12 @@ class Period:
 
     @property
     def start_at(self) -> datetime:
-        return datetime.combine(self.start, time.min, tzinfo=SEOUL)
+        return local_midnight(self.start)
 
     @property
     def end_at(self) -> datetime:
         """The first moment after the period (exclusive bound)."""
-        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=SEOUL)
+        return local_midnight(self.end, days=1)
 
     @property
     def days(self) -> int:
@@ -115,7 +114,7 @@ def _in_district(queryset, district_id: int | None, field_name: str = "district_
 def _month_of(value) -> date:
     """TruncMonth gives an aware datetime for a datetime column, a date for a date column."""
     if isinstance(value, datetime):
-        value = timezone.localtime(value, SEOUL).date()
+        value = to_local(value).date()
     return value.replace(day=1)
 
 
@@ -405,7 +404,7 @@ def kits_panel(user: User, district_id: int | None, period: Period) -> KitsPanel
         KitRequestItem.objects.filter(
             request__in=requests.filter(submitted_at__gte=period.start_at, submitted_at__lt=period.end_at)
         )
-        .annotate(month=TruncMonth("request__submitted_at", tzinfo=SEOUL))
+        .annotate(month=TruncMonth("request__submitted_at", tzinfo=local_zone()))
         .values("item_id", "month")
         .annotate(n=Count("pk"))
         .order_by()

@@ -4,7 +4,7 @@ Who: a district manager, for their own district only (another district's code an
 not exist); a city admin, for any district or all of them. Other staff and residents get 403; someone
 not logged in (or, with STAFF_OTP_REQUIRED, not verified) goes to the staff login.
 
-The figures come from portal.dashboard.cache (versioned, short-lived cache of the selectors' aggregate
+The figures come from reports.dashboard.cache (versioned, short-lived cache of the selectors' aggregate
 results); the charts are drawn here, per request, in the page's language.
 """
 

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -31,8 +30,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.masking import mask_name, mask_phone
 from portal.models import User
+from portal.timeutils import local_midnight, local_zone, to_local
 
-SEOUL = ZoneInfo("Asia/Seoul")
 PERSONAL_PERMISSION = "portal.export_personal_data"
 # Exports up to this many rows download at once; larger ones run as a background job.
 EXPORT_DIRECT_MAX_ROWS = 50_000
@@ -99,7 +98,7 @@ def _datetime(value: datetime | str | None) -> str | None:
     # time to the minute. isoformat is the cheap way to format it.
     if value is None or value.__class__ is str:
         return value
-    return value.astimezone(SEOUL).isoformat(" ", "minutes")[:16]
+    return to_local(value).isoformat(" ", "minutes")[:16]
 
 
 def _date(value: date | str | None) -> str | None:
@@ -143,7 +142,7 @@ class SeoulText(models.Func):
         sql, params = compiler.compile(self.source_expressions[0])
         if self.date_only:
             return f"CAST({sql} AS text)", params
-        return f"left(CAST(({sql} AT TIME ZONE %s) AS text), 16)", (*params, str(SEOUL))
+        return f"left(CAST(({sql} AT TIME ZONE %s) AS text), 16)", (*params, str(local_zone()))
 
     def as_sql(self, compiler, connection, **extra):  # pragma: no cover - only built for PostgreSQL
         raise NotImplementedError("SeoulText is PostgreSQL's; other databases format in Python")
@@ -345,10 +344,3 @@ class Exporter:
             for index, convert in converters:
                 row[index] = convert(row[index])
             yield row
-
-
-def local_midnight(day: date | str, *, days: int = 0) -> datetime:
-    """The start of `day` (+ `days`) in Seoul, as an aware datetime: the period filter's bounds."""
-    if isinstance(day, str):
-        day = date.fromisoformat(day)
-    return datetime.combine(day + timedelta(days=days), time.min, tzinfo=SEOUL)

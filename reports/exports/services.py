@@ -31,9 +31,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_log, client_ip
-from portal.export_models import ExportJob
 from portal.models import District, User
 from portal.notifications import notify
+from reports.models import ExportJob
 
 from .base import XLSX_MAX_ROWS, Exporter, ExportRefused, direct_max_rows, retention_days
 from .exporters import get_exporter

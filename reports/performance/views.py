@@ -17,14 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from households.models import Gender
-from portal.dashboard.charts import number, percent
-from portal.dashboard.selectors import AGE_BANDS, STATUS_ORDER
-from portal.dashboard.views import AGE_BAND_LABELS, may_view_dashboard
-from portal.exports.views import CONTENT_TYPES, _private, staff_required
 from portal.i18n import is_english
 from portal.models import District, User
-from portal.performance_models import PerformanceReport
 from programs.models import ApplicationStatus
+from reports.dashboard.charts import number, percent
+from reports.dashboard.selectors import AGE_BANDS, STATUS_ORDER
+from reports.dashboard.views import AGE_BAND_LABELS, may_view_dashboard
+from reports.exports.views import CONTENT_TYPES, _private, staff_required
+from reports.models import PerformanceReport
 
 from .services import download_filename, performance_report_generate, previous_month, report_file_open
 

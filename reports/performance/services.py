@@ -1,6 +1,6 @@
 """Generating a district's monthly performance report (성과관리).
 
-The figures are the dashboard's (portal.dashboard.selectors, called with a city-admin-like system user
+The figures are the dashboard's (reports.dashboard.selectors, called with a city-admin-like system user
 scoped to the district and the month as the period) plus one table per program: its budget, the
 sessions held and participants recorded in the month, the applications submitted and approved in it.
 Everything is read with aggregate queries; no row is loaded to be counted.
@@ -27,7 +27,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from households.models import Household
-from portal.dashboard.selectors import (
+from portal.models import District, User
+from portal.notifications import notify
+from programs.models import Program, ProgramStatus
+from reports.dashboard.selectors import (
     AGE_BANDS,
     STATUS_ORDER,
     Period,
@@ -38,11 +41,8 @@ from portal.dashboard.selectors import (
     sessions_panel,
     spaces_panel,
 )
-from portal.exports.writers import _cell
-from portal.models import District, User
-from portal.notifications import notify
-from portal.performance_models import PerformanceReport
-from programs.models import Program, ProgramStatus
+from reports.exports.writers import _cell
+from reports.models import PerformanceReport
 from spaces.models import Space
 
 logger = logging.getLogger(__name__)

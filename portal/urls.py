@@ -3,13 +3,15 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from programs.views.home import home
+
 from . import inbox_views, staff_session, views
 
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("programs/", include("programs.urls")),
     path("safety/", include("safety.urls")),

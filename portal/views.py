@@ -1,4 +1,4 @@
-"""Site-wide pages: the home page, the health check and error pages."""
+"""Site-wide pages: the health check and error pages (the home page is the programs app's)."""
 
 from __future__ import annotations
 
@@ -10,22 +10,6 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-
-from programs.models import Category, Program
-from programs.selectors import public_programs
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    open_now = public_programs().filter(pk__in=Program.objects.open_now().values("pk"))
-    return render(
-        request,
-        "home.html",
-        {
-            "categories": Category.choices,
-            "highlights": open_now.order_by("application_end", "title")[:6],
-            "open_count": open_now.count(),
-        },
-    )
 
 
 def _check(probe) -> dict:

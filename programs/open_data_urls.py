@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import open_data
+from .views import open_data
 
 app_name = "open_data"
 

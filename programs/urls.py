@@ -1,23 +1,21 @@
 from django.urls import path
 
-from . import application_views, views
+from .views import applications, catalog, documents
 
 app_name = "programs"
 urlpatterns = [
-    path("", views.catalog, name="catalog"),
-    path("for-me/", views.may_qualify, name="may_qualify"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/apply/", application_views.apply, name="apply"),
-    path("<int:pk>/apply/check/", application_views.apply_check, name="apply_check"),
-    path("applications/", application_views.application_list, name="application_list"),
-    path("applications/<int:pk>/", application_views.application_detail, name="application_detail"),
+    path("", catalog.catalog, name="catalog"),
+    path("for-me/", catalog.may_qualify, name="may_qualify"),
+    path("<int:pk>/", catalog.detail, name="detail"),
+    path("<int:pk>/apply/", applications.apply, name="apply"),
+    path("<int:pk>/apply/check/", applications.apply_check, name="apply_check"),
+    path("applications/", applications.application_list, name="application_list"),
+    path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path(
         "applications/<int:pk>/submitted/",
-        application_views.application_submitted,
+        applications.application_submitted,
         name="application_submitted",
     ),
-    path(
-        "applications/<int:pk>/cancel/", application_views.application_cancel_view, name="application_cancel"
-    ),
-    path("documents/<int:doc_id>/", application_views.document_download, name="document_download"),
+    path("applications/<int:pk>/cancel/", applications.application_cancel_view, name="application_cancel"),
+    path("documents/<int:doc_id>/", documents.document_download, name="document_download"),
 ]

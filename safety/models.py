@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.i18n import localized
 from portal.models import District
-from programs.application_models import EligibilityRecord
+from programs.models import EligibilityRecord
 
 
 class KitItem(models.Model):

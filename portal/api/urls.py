@@ -10,8 +10,7 @@ from lockers.api import (
     StaffDeliveryViewSet,
 )
 from portal.inbox_api import InboxViewSet
-from programs.api import ProgramViewSet
-from programs.application_api import ApplicationViewSet, StaffApplicationViewSet
+from programs.api import ApplicationViewSet, ProgramViewSet, StaffApplicationViewSet
 from safety.api import KitRequestViewSet, OfferView, StaffKitRequestViewSet, StaffVisitViewSet
 from spaces.api import (
     BookingViewSet,

@@ -8,11 +8,9 @@ from django import template
 from django.core.paginator import Page
 from django.forms import BoundField, CheckboxInput
 from django.http import QueryDict
-from django.utils import timezone
 
 from portal.i18n import is_english
 from portal.i18n import localized as localized_value
-from programs.models import ProgramStatus
 
 register = template.Library()
 
@@ -27,17 +25,6 @@ def localized(obj: object, field: str) -> str:
 def lang_of(obj: object, field: str) -> str:
     """The language `localized` picks, for a `lang` attribute: "en" only if the English text exists."""
     return "en" if is_english() and getattr(obj, f"{field}_en", "") else "ko"
-
-
-@register.filter
-def application_state(program) -> str:
-    """The status badge's state: "open", "upcoming" (published, period not started) or "closed"."""
-    if program.is_open_now:
-        return "open"
-    start = program.application_start
-    if program.status == ProgramStatus.PUBLISHED and start is not None and start > timezone.localdate():
-        return "upcoming"
-    return "closed"
 
 
 @register.filter

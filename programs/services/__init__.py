@@ -11,8 +11,9 @@ from .applications import (  # noqa: F401
     application_note_add,
     application_provide_info,
     application_submit,
-    document_attach,
-    upload_problem,
+    applications_withdraw_for_deleted_account,
 )
+from .documents import document_attach  # noqa: F401
 from .lottery import lottery_draw, lottery_draws_due  # noqa: F401
 from .rules import program_root_group, program_rules_changed  # noqa: F401
+from .sessions import sessions_for_series  # noqa: F401

@@ -1,22 +1,23 @@
 """The application lifecycle: draft → submitted → (eligibility task) → approved / waitlisted / review …
 
-Every state change is one transaction that locks the application row, checks the transition table,
-writes the audit event and queues the resident's notification on commit. Capacity is never a counter:
-the program row is locked and the approved applications are counted under that lock, so concurrent
-submissions or decisions can never approve more than the program's places.
+Every state change is one transaction through the applications' Workflow (portal.workflow): it locks
+the application row, checks the transition table, writes the audit event and queues the resident's
+notification on commit. Capacity is never a counter: the program row is locked and the approved
+applications are counted under that lock, so concurrent submissions or decisions can never approve more
+than the program's places.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from households.models import Household
 from households.services import HouseholdError
@@ -24,7 +25,7 @@ from households.services import applicant_household as household_of_applicant
 from portal.audit import audit_log
 from portal.errors import DomainError
 from portal.models import User
-from portal.notifications import notify
+from portal.workflow import Workflow
 
 from ..eligibility import Verdict
 from ..models import (
@@ -35,7 +36,6 @@ from ..models import (
     ApplicationNote,
     ApplicationStatus,
     Program,
-    ProgramQuestion,
     QuestionKind,
     SelectionMethod,
 )
@@ -43,7 +43,7 @@ from ..selectors import eligibility_for
 
 S = ApplicationStatus
 
-# Which status may follow which. Anything else is refused by _move, whoever asks (web, admin, API).
+# Which status may follow which. Anything else is refused by the workflow, whoever asks (web, admin, API).
 TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED, S.CANCELLED},
     S.SUBMITTED: {S.UNDER_REVIEW, S.APPROVED, S.WAITLISTED, S.REJECTED, S.INFO_REQUESTED, S.CANCELLED},
@@ -65,73 +65,53 @@ STAFF_ACTIONS = {
     "review": S.UNDER_REVIEW,
     "complete": S.COMPLETED,
 }
-ALLOWED_UPLOAD_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".hwp": "application/x-hwp",
-}
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
 class ApplicationError(DomainError):
-    """A refusal of the applications' workflow."""
+    """A refusal of the applications' workflow.
+
+    An "incomplete" refusal carries the unanswered questions (field name → message), which the API
+    lists under `fields` as "answers.<field name>".
+    """
+
+    problems: dict[str, str] = field(default_factory=dict)
+
+    # The application's current state is what stands in the way: a conflict, not a bad request.
+    status_by_code: ClassVar[dict[str, int]] = {
+        "not_found": 404,
+        "invalid_transition": 409,
+        "full": 409,
+        "locked": 409,
+    }
+
+    def by_field(self) -> dict[str, list[str]]:
+        if self.problems:
+            return {f"answers.{name}": [message] for name, message in self.problems.items()}
+        return super().by_field()
 
 
-# --- helpers -----------------------------------------------------------------------------------------
+flow = Workflow(
+    model=Application,
+    transitions=TRANSITIONS,
+    action="programs.application",
+    notify_key="application",
+    error=ApplicationError,
+    refused=gettext_lazy("This application is %(status)s: it cannot be changed that way."),
+    lock_related=("program", "household__user"),
+    subject_user_id=lambda application: application.household.user_id,
+    district=lambda application: application.district,
+    audit_data=lambda application: {"reference": application.reference},
+)
 
 
-def _locked(application_id: int) -> Application:
-    # of=("self",): lock the application row only, not the program and household rows joined in.
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("program", "household__user")
-        .get(pk=application_id)
-    )
-
-
-def _move(
-    application: Application,
-    to: str,
-    *,
-    actor: User | None,
-    request: HttpRequest | None = None,
-    **fields: Any,
-) -> Application:
-    """Change status on a row locked by the caller, refusing what TRANSITIONS does not allow."""
-    if to not in TRANSITIONS[application.status]:
-        raise ApplicationError(
-            "invalid_transition",
-            _("This application is %(status)s: it cannot be changed that way.")
-            % {"status": application.get_status_display()},
-        )
-    previous = application.status
-    application.status = to
-    for name, value in fields.items():
-        setattr(application, name, value)
-    application._history_user = actor  # simple-history: who made this change, also from tasks
-    application.save()
-    application._event = audit_log(
-        actor=actor,
-        action=f"programs.application.{to}",
-        target=application,
-        request=request,
-        subject_user_id=application.household.user_id,
-        district=application.district,
-        data={"from": previous, "to": to, "reference": application.reference},
-    )
-    return application
-
-
-def _notify(application: Application, template: str) -> None:
+def notify_resident(application: Application, template: str) -> None:
+    """The resident's message about the application's latest move (once per channel per move)."""
     program = application.program
-    notify(
+    flow.notify(
+        application,
+        template,
         user=application.household.user,
-        template=template,
-        # The audit event of the transition names it uniquely: one message per channel per transition.
-        event_key=f"application:{application.pk}:{template}:{application._event.pk}",
         context={
             "program": program.title,
             "program_en": program.title_en,
@@ -243,7 +223,7 @@ def application_submit(
     documents = set(draft.documents.values_list("question_id", flat=True)) if draft.pk else set()
     problems = answers_problems(program, draft.answers, documents=documents)
     if problems:
-        raise ApplicationError("incomplete", " ".join(sorted(set(problems.values()))))
+        raise ApplicationError("incomplete", " ".join(sorted(set(problems.values()))), problems=problems)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -252,7 +232,7 @@ def application_submit(
                 draft.save()
             # The reference is the row's id under the year: unique without a shared counter to lock.
             draft.reference = f"HN-{timezone.localtime(now).year}-{draft.pk:06d}"
-            _move(
+            flow.move(
                 draft,
                 S.SUBMITTED,
                 actor=user,
@@ -261,7 +241,7 @@ def application_submit(
             )
     except IntegrityError as exc:  # the database's one-live-application rule, under a race
         raise ApplicationError("duplicate", _("You have already applied to this program.")) from exc
-    _notify(draft, "application.submitted")
+    notify_resident(draft, "application.submitted")
     transaction.on_commit(lambda: _queue_evaluation(draft.pk))
     return draft
 
@@ -284,7 +264,7 @@ def application_evaluate(*, application_id: int) -> Application:
     Idempotent: an application already judged, or no longer submitted, is left as it is.
     """
     with transaction.atomic():
-        application = _locked(application_id)
+        application = flow.lock(application_id)
         if application.status != S.SUBMITTED or application.eligibility_checked_at is not None:
             return application
         outcome = eligibility_for(program=application.program, household=application.household)
@@ -292,19 +272,19 @@ def application_evaluate(*, application_id: int) -> Application:
         method = application.program.selection_method
         if outcome.verdict != Verdict.ELIGIBLE:
             # Never an automatic refusal: a caseworker looks at what did not match or is missing.
-            _move(application, S.UNDER_REVIEW, actor=None)
-            _notify(application, "application.under_review")
+            flow.move(application, S.UNDER_REVIEW, actor=None)
+            notify_resident(application, "application.under_review")
         elif method == SelectionMethod.FIRST_COME:
             program = _lock_program(application.program_id)
             if _has_place(program):
-                _move(application, S.APPROVED, actor=None, decided_at=timezone.now())
-                _notify(application, "application.approved")
+                flow.move(application, S.APPROVED, actor=None, decided_at=timezone.now())
+                notify_resident(application, "application.approved")
             else:
-                _move(application, S.WAITLISTED, actor=None)
-                _notify(application, "application.waitlisted")
+                flow.move(application, S.WAITLISTED, actor=None)
+                notify_resident(application, "application.waitlisted")
         elif method == SelectionMethod.REVIEW:
-            _move(application, S.UNDER_REVIEW, actor=None)
-            _notify(application, "application.under_review")
+            flow.move(application, S.UNDER_REVIEW, actor=None)
+            notify_resident(application, "application.under_review")
         # Lottery entries stay "submitted" until the draw at the deadline.
     return application
 
@@ -312,20 +292,20 @@ def application_evaluate(*, application_id: int) -> Application:
 @transaction.atomic
 def application_provide_info(*, user: User, application: Application, answers: dict[str, Any]) -> Application:
     """The resident answers a request for more information: the application returns to review."""
-    application = _locked(application.pk)
+    application = flow.lock(application.pk)
     if application.household.user_id != user.pk:
         raise ApplicationError("not_found", _("Application not found."))
     if application.status != S.INFO_REQUESTED:
         raise ApplicationError("invalid_transition", _("No information was asked for on this application."))
     application.answers = answers
-    return _move(application, S.UNDER_REVIEW, actor=user)
+    return flow.move(application, S.UNDER_REVIEW, actor=user)
 
 
 @transaction.atomic
 def application_cancel(
     *, user: User, application: Application, request: HttpRequest | None = None
 ) -> Application:
-    application = _locked(application.pk)
+    application = flow.lock(application.pk)
     if application.household.user_id != user.pk:
         raise ApplicationError("not_found", _("Application not found."))
     if application.status not in CANCELLABLE:
@@ -334,18 +314,49 @@ def application_cancel(
             _("This application is %(status)s: it can no longer be cancelled.")
             % {"status": application.get_status_display()},
         )
+    return _withdraw(application, actor=user, request=request, tell=True)
+
+
+@transaction.atomic
+def applications_withdraw_for_deleted_account(
+    *, user: User, household: Household | None, request: HttpRequest | None = None
+) -> int:
+    """The account is being deleted: each of its applications still under way is withdrawn as the
+    resident would cancel it (a draft is discarded, an approved place goes to the waiting list), with
+    its audit event and history but no message: nobody is left to read it. Returns how many."""
+    if household is None:
+        return 0
+    ids = list(
+        Application.objects.filter(household=household, status__in=CANCELLABLE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    withdrawn = 0
+    for pk in ids:
+        application = flow.lock(pk)
+        if application.status in CANCELLABLE:  # a decision may have finished it meanwhile
+            _withdraw(application, actor=user, request=request, tell=False)
+            withdrawn += 1
+    return withdrawn
+
+
+def _withdraw(
+    application: Application, *, actor: User, request: HttpRequest | None, tell: bool
+) -> Application:
+    """Cancel a locked, cancellable application (a draft is deleted) and pass a freed place on."""
     held_a_place = application.status == S.APPROVED
     if held_a_place:
         _lock_program(application.program_id)  # taken before promoting, so two cancels queue up
     if application.status == S.DRAFT:
         # Nothing was submitted: the draft and its uploaded files go, once the deletion commits.
         files = [document.file.name for document in application.documents.all()]
-        application._history_user = user
+        application._history_user = actor
         application.delete()
         transaction.on_commit(lambda: _delete_files(files))
         return application
-    _move(application, S.CANCELLED, actor=user, request=request)
-    _notify(application, "application.cancelled")
+    flow.move(application, S.CANCELLED, actor=actor, request=request)
+    if tell:
+        notify_resident(application, "application.cancelled")
     if held_a_place:
         _promote_from_waitlist(application.program)
     return application
@@ -367,8 +378,8 @@ def _promote_from_waitlist(program: Program) -> Application | None:
     )
     if head is None:
         return None
-    _move(head, S.APPROVED, actor=None, decided_at=timezone.now())
-    _notify(head, "application.promoted")
+    flow.move(head, S.APPROVED, actor=None, decided_at=timezone.now())
+    notify_resident(head, "application.promoted")
     return head
 
 
@@ -395,14 +406,10 @@ def application_decide(
             _("Give a reason: the resident will read it.")
             if to == S.REJECTED
             else _("Say what information is needed: the resident will read it."),
+            field="reason",
         )
-    application = _locked(application.pk)
-    if to not in TRANSITIONS[application.status]:
-        raise ApplicationError(
-            "invalid_transition",
-            _("This application is %(status)s: it cannot be changed that way.")
-            % {"status": application.get_status_display()},
-        )
+    application = flow.lock(application.pk)
+    flow.check(application, to)  # before the capacity check: a decided application is not "full"
     fields: dict[str, Any] = {}
     if to in (S.APPROVED, S.REJECTED):
         fields.update(decided_at=timezone.now(), decided_by=actor)
@@ -415,7 +422,7 @@ def application_decide(
             raise ApplicationError(
                 "full", _("All places are taken: put the application on the waiting list instead.")
             )
-    _move(application, to, actor=actor, request=request, **fields)
+    flow.move(application, to, actor=actor, request=request, **fields)
     template = {
         S.APPROVED: "application.approved",
         S.REJECTED: "application.rejected",
@@ -424,7 +431,7 @@ def application_decide(
         S.UNDER_REVIEW: "application.under_review",
         S.COMPLETED: "application.completed",
     }[to]
-    _notify(application, template)
+    notify_resident(application, template)
     return application
 
 
@@ -446,62 +453,3 @@ def application_note_add(*, application: Application, author: User, body: str) -
         district=application.district,
     )
     return note
-
-
-# --- documents ---------------------------------------------------------------------------------------
-
-
-def upload_problem(upload: UploadedFile) -> str | None:
-    """Why a file cannot be accepted, or None. Checks the extension, the size and the first bytes."""
-    name = upload.name or ""
-    suffix = name[name.rfind(".") :].lower() if "." in name else ""
-    if suffix not in ALLOWED_UPLOAD_TYPES:
-        return _("Upload a PDF, JPG, PNG or HWP file.")
-    if upload.size is None or upload.size == 0:
-        return _("The file is empty.")
-    if upload.size > MAX_UPLOAD_BYTES:
-        return _("The file is larger than 10 MB.")
-    head = upload.read(8)
-    upload.seek(0)
-    signatures = {
-        ".pdf": (b"%PDF",),
-        ".png": (b"\x89PNG",),
-        ".jpg": (b"\xff\xd8\xff",),
-        ".jpeg": (b"\xff\xd8\xff",),
-        ".hwp": (b"\xd0\xcf\x11\xe0", b"PK\x03\x04"),  # HWP 5 (OLE) or HWPX (zip)
-    }
-    if not head.startswith(signatures[suffix]):
-        return _("The file's content does not match its type.")
-    return None
-
-
-@transaction.atomic
-def document_attach(
-    *, user: User, application: Application, question: ProgramQuestion | None, upload: UploadedFile
-) -> ApplicationDocument:
-    application = _locked(application.pk)
-    if application.household.user_id != user.pk:
-        raise ApplicationError("not_found", _("Application not found."))
-    if application.status not in (S.DRAFT, S.INFO_REQUESTED):
-        raise ApplicationError("locked", _("Documents can be added only before submitting or when asked."))
-    if question is not None and (
-        question.program_id != application.program_id or question.kind != QuestionKind.FILE
-    ):
-        raise ApplicationError("invalid_question", _("That question does not take a document."))
-    problem = upload_problem(upload)
-    if problem:
-        raise ApplicationError("invalid_file", problem)
-    if question is not None:
-        # One document per question: a new upload replaces the old one.
-        for old in application.documents.filter(question=question):
-            old.file.delete(save=False)
-            old.delete()
-    suffix = upload.name[upload.name.rfind(".") :].lower()
-    return ApplicationDocument.objects.create(
-        application=application,
-        question=question,
-        file=upload,
-        original_name=upload.name[:200],
-        content_type=ALLOWED_UPLOAD_TYPES[suffix],
-        size=upload.size,
-    )

@@ -393,7 +393,7 @@ def test_a_draft_of_a_program_that_has_closed_is_refused_as_closed(resident_clie
     ],
 )
 def test_a_bad_file_is_refused_with_the_services_message(resident_client, program, file_question, upload):
-    from programs.services import upload_problem
+    from programs.answers import upload_problem
 
     draft_id = post(resident_client, f"{URL}drafts/", {"program": program.pk}).json()["id"]
     expected = upload_problem(upload)

@@ -198,7 +198,7 @@ def test_a_missing_required_answer_keeps_every_other_answer(en, resident, progra
 def test_a_rejected_file_keeps_the_other_answers_and_the_first_file(
     en, resident, program, monkeypatch, upload, message
 ):
-    monkeypatch.setattr("programs.services.applications.MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr("programs.answers.MAX_UPLOAD_BYTES", 1000)
     file_field = program.q["file"].field_name
     assert en.post(apply_url(program), answers(program, **{file_field: pdf("first.pdf")})).status_code == 302
 

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from programs.models import PolicyOfficial
-from programs.open_data import FIELDS
+from programs.views.open_data import FIELDS
 from tests.factories import JUNGGU, ProgramFactory, district
 
 CSV_URL = "/open-data/programs.csv"

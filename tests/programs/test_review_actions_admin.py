@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEvent, Notification
-from programs.admin_applications import DECISIONS
+from programs.admin.decisions import DECISIONS
 from programs.models import ApplicationDocument, ApplicationNote, ApplicationStatus, QuestionKind
 from tests.factories import (
     GWANAK,

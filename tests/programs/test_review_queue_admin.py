@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from portal.admin_tools import CappedCountPaginator
 from portal.models import AuditEvent
-from programs.admin_applications import VisibleProgramFilter
+from programs.admin.applications import VisibleProgramFilter
 from programs.models import ApplicationStatus
 from tests.factories import (
     GWANAK,

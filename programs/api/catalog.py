@@ -12,9 +12,9 @@ from rest_framework.response import Response
 
 from portal.api.fields import LocalizedField
 
-from .filters import ProgramFilter
-from .models import PolicyMilestone, PolicyOfficial, Program
-from .selectors import eligibility_for, household_for, programs_may_qualify, public_programs
+from ..filters import ProgramFilter
+from ..models import PolicyMilestone, PolicyOfficial, Program
+from ..selectors import eligibility_for, household_for, programs_may_qualify, public_programs
 
 
 class ProgramListSerializer(serializers.ModelSerializer):

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from .models import Program
+from ..models import Program
 
 MAX_AGE = 3600  # seconds public caches may keep a download: the catalog changes a few times a day
 

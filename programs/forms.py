@@ -1,8 +1,9 @@
 """The resident's application form: one field per ProgramQuestion, built when the page is shown.
 
-Answers are stored as JSON on the application under each question's `field_name` ("q12"): text and
-choices as strings, yes/no as "yes"/"no", dates as ISO strings, numbers as JSON numbers. Documents are
-not answers: they become ApplicationDocument rows through the document_attach service.
+Each field reads what people type ("1,200", "2026.03.27", a radio button) and then hands the value to
+the question kind's cleaner in programs.answers, the same one the API calls: one set of limits and
+messages. Answers are stored as JSON on the application under each question's `field_name` ("q12").
+Documents are not answers: they become ApplicationDocument rows through the document_attach service.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import localized
 
+from . import answers
+from .answers import ALLOWED_UPLOAD_TYPES, AnswerError, upload_problem
 from .models import ApplicationDocument, ProgramQuestion, QuestionKind
-from .services.applications import ALLOWED_UPLOAD_TYPES, upload_problem
 
 K = QuestionKind
 YES, NO = "yes", "no"
@@ -27,13 +29,58 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]
 ACCEPT = ",".join(sorted(ALLOWED_UPLOAD_TYPES))
 
 
-class NumberField(forms.DecimalField):
+class AnswerField(forms.Field):
+    """A form field whose parsed value is then checked by the question kind's cleaner."""
+
+    def answer(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return self.answer(value)
+        except AnswerError as error:
+            raise forms.ValidationError(error.message, code="invalid") from error
+
+
+class TextField(AnswerField, forms.CharField):
+    def answer(self, value: str) -> str:
+        return answers.clean_text(value)
+
+
+class NumberField(AnswerField, forms.DecimalField):
     """A number as people type it: "1,200" and " 3 " are accepted."""
 
     def to_python(self, value):
         if isinstance(value, str):
             value = value.replace(",", "").strip()
         return super().to_python(value)
+
+    def answer(self, value: Decimal) -> int | float:
+        return answers.clean_number(value)
+
+
+class ChoiceField(AnswerField, forms.ChoiceField):
+    def __init__(self, *, question_choices: list[str], **kwargs: Any) -> None:
+        self.question_choices = question_choices
+        super().__init__(choices=[(str(c), str(c)) for c in question_choices], **kwargs)
+
+    def answer(self, value: str) -> str:
+        return answers.clean_choice(value, self.question_choices)
+
+
+class YesNoField(AnswerField, forms.ChoiceField):
+    """Stored as "yes"/"no" (what the form has always stored); the API stores true/false."""
+
+    def answer(self, value: str) -> str:
+        return YES if answers.clean_yes_no({YES: True, NO: False}.get(value)) else NO
+
+
+class DateField(AnswerField, forms.DateField):
+    def answer(self, value: date) -> str:
+        return answers.clean_date(value)
 
 
 class DocumentField(forms.FileField):
@@ -56,39 +103,30 @@ def question_field(question: ProgramQuestion) -> forms.Field:
     kind = question.kind
     if kind == K.NUMBER:
         return NumberField(
-            max_digits=15,
-            decimal_places=2,
-            error_messages={"required": _("Enter a number.")},
+            error_messages={"required": answers.NOT_A_NUMBER, "invalid": answers.NOT_A_NUMBER},
             widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             **common,
         )
     if kind == K.CHOICE:
-        choices = [(str(c), str(c)) for c in question.choices or []]
-        return forms.ChoiceField(
-            choices=choices,
+        return ChoiceField(
+            question_choices=list(question.choices or []),
             widget=forms.RadioSelect,
-            error_messages={
-                "required": _("Select an answer."),
-                "invalid_choice": _("Select one of the options."),
-            },
+            error_messages={"required": _("Select an answer."), "invalid_choice": answers.NOT_A_CHOICE},
             **common,
         )
     if kind == K.YES_NO:
-        return forms.ChoiceField(
+        return YesNoField(
             choices=YES_NO_CHOICES,
             widget=forms.RadioSelect,
-            error_messages={"required": _("Select yes or no."), "invalid_choice": _("Select yes or no.")},
+            error_messages={"required": answers.NOT_YES_OR_NO, "invalid_choice": answers.NOT_YES_OR_NO},
             **common,
         )
     if kind == K.DATE:
         common["help_text"] = hint or _("For example, 2026-03-27.")
-        return forms.DateField(
+        return DateField(
             input_formats=DATE_INPUT_FORMATS,
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            error_messages={
-                "required": _("Enter a date."),
-                "invalid": _("Enter a real date, for example 2026-03-27."),
-            },
+            error_messages={"required": _("Enter a date."), "invalid": answers.NOT_A_DATE},
             **common,
         )
     if kind == K.FILE:
@@ -101,10 +139,10 @@ def question_field(question: ProgramQuestion) -> forms.Field:
             widget=forms.FileInput(attrs={"accept": ACCEPT}),
             **common,
         )
-    return forms.CharField(
-        max_length=1000,
+    return TextField(
         error_messages={"required": _("Answer this question.")},
-        widget=forms.Textarea(attrs={"rows": 3}),
+        # The browser stops at the limit too; the cleaner is what enforces it.
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": answers.MAX_TEXT_LENGTH}),
         **common,
     )
 
@@ -113,10 +151,6 @@ def answer_to_json(question: ProgramQuestion, value: Any) -> Any:
     """A cleaned value as it is stored in Application.answers; None for "no answer"."""
     if value in (None, ""):
         return None
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, date):
-        return value.isoformat()
     return value
 
 
@@ -191,6 +225,8 @@ def answer_display(question: ProgramQuestion, value: Any) -> str:
     if value in (None, "", []):
         return ""
     if question.kind == K.YES_NO:
+        if isinstance(value, bool):  # answered through the API
+            value = YES if value else NO
         return str(dict(YES_NO_CHOICES).get(value, value))
     if question.kind == K.DATE:
         try:

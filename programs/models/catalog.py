@@ -1,9 +1,9 @@
-"""The program catalog (fields as in 복지로), its policy real-name record, and eligibility rules as data."""
+"""The program catalog (fields as in 복지로), its policy real-name record (정책실명제) and the questions a
+program asks on its application form."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.i18n import localized
 from portal.models import City, District
+from portal.scoping import ScopedQuerySet, sees_all, staff_district_id
 
 
 class Category(models.TextChoices):
@@ -43,7 +44,18 @@ class ProgramStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
-class ProgramQuerySet(models.QuerySet):
+class ProgramQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> ProgramQuerySet:
+        """Staff see their district's programs and their city's city-wide ones (read-only for the latter:
+        see Program.editable_by)."""
+        if sees_all(user):
+            return self
+        district = staff_district_id(user)
+        if not district:
+            return self.none()
+        city = District.objects.filter(pk=district).values("city_id")  # a subquery, not an extra round trip
+        return self.filter(models.Q(district_id=district) | models.Q(district__isnull=True, city_id__in=city))
+
     def published(self) -> ProgramQuerySet:
         return self.filter(status=ProgramStatus.PUBLISHED)
 
@@ -173,6 +185,12 @@ class Program(models.Model):
         # from loading each district's city row (N+1).
         return f"{self.city} {self.district}" if self.district_id else str(self.city)
 
+    def editable_by(self, user) -> bool:
+        """Only a city admin edits city-wide programs; district staff edit their own district's."""
+        if user.sees_all_districts:
+            return True
+        return self.district_id is not None and self.district_id == staff_district_id(user)
+
     def is_open_on(self, day) -> bool:
         return (
             self.status == ProgramStatus.PUBLISHED
@@ -221,159 +239,41 @@ class PolicyMilestone(models.Model):
         return f"{self.start:%Y.%m} {self.description[:40]}"
 
 
-class MedianIncome(models.Model):
-    """기준중위소득: the standard median income published yearly by the Ministry of Health and Welfare."""
-
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2015), MaxValueValidator(2100)]
-    )
-    household_size = models.PositiveSmallIntegerField(
-        _("household size"), validators=[MinValueValidator(1), MaxValueValidator(10)]
-    )
-    amount = models.PositiveIntegerField(_("monthly amount (KRW)"))
-
-    class Meta:
-        ordering = ["-year", "household_size"]
-        verbose_name = _("standard median income")
-        verbose_name_plural = _("standard median income table")
-        constraints = [
-            models.UniqueConstraint(fields=["year", "household_size"], name="median_income_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.year} · {self.household_size}: {self.amount:,}"
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    CHOICE = "choice", _("Choice")
+    YES_NO = "yes_no", _("Yes / no")
+    DATE = "date", _("Date")
+    FILE = "file", _("File (document upload)")
 
 
-class Logic(models.TextChoices):
-    ALL = "all", _("all of (AND)")
-    ANY = "any", _("any of (OR)")
+class ProgramQuestion(models.Model):
+    """A question a program asks on its application form, defined by the program's manager."""
 
-
-class CriterionGroup(models.Model):
-    """A node of a program's rule tree: its criteria and sub-groups combined with AND or OR.
-
-    Each program has exactly one root group (parent empty); an empty root means everyone qualifies.
-    """
-
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="criterion_groups")
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.CASCADE,
-        null=True,
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    label = models.CharField(_("question (Korean)"), max_length=200)
+    label_en = models.CharField(_("question (English)"), max_length=200, blank=True)
+    help_text = models.CharField(_("hint (Korean)"), max_length=300, blank=True)
+    help_text_en = models.CharField(_("hint (English)"), max_length=300, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    choices = models.JSONField(
+        _("choices"),
+        default=list,
         blank=True,
-        related_name="children",
-        verbose_name=_("parent group"),
+        help_text=_('For "choice" questions: a list such as ["오전", "오후"].'),
     )
-    label = models.CharField(_("label"), max_length=80, blank=True)
-    logic = models.CharField(_("combine with"), max_length=3, choices=Logic.choices, default=Logic.ALL)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name = _("criterion group")
-        verbose_name_plural = _("criterion groups")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["program"], condition=models.Q(parent__isnull=True), name="one_root_group_per_program"
-            )
-        ]
+        verbose_name = _("application question")
+        verbose_name_plural = _("application questions")
 
     def __str__(self) -> str:
-        return self.label or f"{self.get_logic_display()} #{self.pk}"
+        return localized(self, "label")
 
-
-class Field(models.TextChoices):
-    """Profile facts a criterion can test; see programs.eligibility for how each is read."""
-
-    AGE = "age", _("Age")
-    GENDER = "gender", _("Gender")
-    CITY = "city", _("City")
-    DISTRICT = "district", _("District")
-    HOUSING_TENURE = "housing_tenure", _("Housing tenure")
-    HOUSEHOLD_SIZE = "household_size", _("Household size")
-    MONTHLY_INCOME = "monthly_income", _("Monthly income")
-    EMPLOYMENT = "employment", _("Employment")
-    INCOME_SUPPORT = "income_support", _("Public assistance status")
-    CRIME_VICTIM = "crime_victim", _("Victim of a crime")
-    SINGLE_PARENT = "single_parent", _("Single-parent household")
-    DISABILITY = "disability", _("Registered disability")
-
-
-class Operator(models.TextChoices):
-    EQ = "eq", "="
-    NE = "ne", "≠"
-    LT = "lt", "<"
-    LTE = "lte", "≤"
-    GT = "gt", ">"
-    GTE = "gte", "≥"
-    BETWEEN = "between", _("between")
-    IN = "in", _("one of")
-    NOT_IN = "not_in", _("none of")
-    IS_TRUE = "is_true", _("is yes")
-    IS_FALSE = "is_false", _("is no")
-
-
-class Parameter(models.TextChoices):
-    NONE = "", _("— fixed value —")
-    MEDIAN_INCOME = "median_income", _("Percentage of the standard median income (기준중위소득)")
-
-
-class Criterion(models.Model):
-    """One comparison of a profile fact against a value or a reference parameter.
-
-    `value` is JSON: a number or string for comparisons, a list for in/not_in, [low, high] for between
-    (inclusive). With `parameter` = median_income the compared value is `parameter_percent` % of the
-    기준중위소득 for `parameter_year` (empty: the year of evaluation) and `parameter_household_size`
-    (empty: the applicant's household size).
-    """
-
-    group = models.ForeignKey(
-        CriterionGroup, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("group")
-    )
-    field = models.CharField(_("profile field"), max_length=20, choices=Field.choices)
-    operator = models.CharField(_("operator"), max_length=10, choices=Operator.choices)
-    value = models.JSONField(_("value"), null=True, blank=True)
-    parameter = models.CharField(
-        _("parameter"), max_length=20, choices=Parameter.choices, blank=True, default=""
-    )
-    parameter_percent = models.PositiveSmallIntegerField(
-        _("percent of median"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(1000)],
-    )
-    parameter_year = models.PositiveSmallIntegerField(_("median income year"), null=True, blank=True)
-    parameter_household_size = models.PositiveSmallIntegerField(
-        _("median income household size"), null=True, blank=True, validators=[MinValueValidator(1)]
-    )
-    explanation = models.CharField(_("explanation (Korean)"), max_length=200)
-    explanation_en = models.CharField(_("explanation (English)"), max_length=200, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = _("eligibility criterion")
-        verbose_name_plural = _("eligibility criteria")
-
-    def __str__(self) -> str:
-        return localized(self, "explanation")
-
-
-# Applications live in their own module to keep this one about the catalog; Django finds them here.
-from .application_models import (  # noqa: E402, F401
-    ACTIVE_STATUSES,
-    PLACE_HOLDING_STATUSES,
-    UNDECIDED_STATUSES,
-    Application,
-    ApplicationDocument,
-    ApplicationNote,
-    ApplicationStatus,
-    LotteryDraw,
-    ProgramQuestion,
-    QuestionKind,
-)
-from .session_models import ProgramSession  # noqa: E402, F401
+    @property
+    def field_name(self) -> str:
+        return f"q{self.pk}"

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from spaces.models import BookingStatus
 
-from .application_views import apply_panel
-from .filters import ProgramFilter
-from .models import Category, ProgramSession
-from .selectors import eligibility_for, household_for, programs_for_household, public_programs
+from ..filters import ProgramFilter
+from ..models import Category, ProgramSession
+from ..selectors import eligibility_for, household_for, programs_for_household, public_programs
+from .applications import apply_panel
 
 PAGE_SIZE = 12
 UPCOMING_SESSIONS = 10

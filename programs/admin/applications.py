@@ -7,21 +7,16 @@ and notifies the resident. Status is never an editable field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -31,29 +26,21 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator, ScopedHistoryMixin
 from portal.errors import DomainError
 from portal.masking import mask_name
-from portal.scoping_legacy import applications_visible_to, programs_visible_to
 
-from .models import (
+from ..models import (
     UNDECIDED_STATUSES,
     Application,
     ApplicationDocument,
     ApplicationNote,
     LotteryDraw,
-    ProgramQuestion,
+    Program,
     QuestionKind,
 )
-from .services.applications import (
-    STAFF_ACTIONS,
-    TRANSITIONS,
-    application_decide,
-    application_note_add,
-)
+from ..services.applications import application_note_add
+from .decisions import DecisionActionsMixin
 
 # Gwangju Seo-gu promises residents an answer within 48 hours of applying; the queue shows who waits longer.
 ANSWER_PROMISE = timedelta(hours=48)
-# A bulk decision runs one locked transaction per application: keep one request's work bounded.
-BULK_LIMIT = 500
-
 VERDICT_LABELS = {
     "eligible": _("Eligible"),
     "ineligible": _("Not eligible"),
@@ -95,59 +82,6 @@ def format_answer(value: Any) -> str:
     return str(value)
 
 
-# --- decisions -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Decision:
-    action: str  # the service's action name (programs.services.applications.STAFF_ACTIONS)
-    label: str | Promise
-    reason_label: str | Promise | None = None  # set when the resident must be told why
-    reason_required: str | Promise = ""
-
-
-DECISIONS: dict[str, Decision] = {
-    decision.action: decision
-    for decision in (
-        Decision("approve", _("Approve")),
-        Decision(
-            "reject",
-            _("Reject"),
-            reason_label=_("Reason for rejecting (the resident will read it)"),
-            reason_required=_("Give a reason: the resident will read it."),
-        ),
-        Decision("waitlist", _("Put on the waiting list")),
-        Decision(
-            "request_info",
-            _("Request more information"),
-            reason_label=_("Information needed (the resident will read it)"),
-            reason_required=_("Say what information is needed: the resident will read it."),
-        ),
-        Decision("review", _("Mark as under review")),
-        Decision("complete", _("Mark as completed")),
-    )
-}
-
-
-class DecisionForm(forms.Form):
-    """The confirmation page's form: a reason box for the decisions the resident must be told about."""
-
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 5, "cols": 70}), max_length=2000)
-
-    def __init__(self, *args, decision: Decision, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if decision.reason_label is None:
-            del self.fields["reason"]
-        else:
-            field = self.fields["reason"]
-            field.label = decision.reason_label
-            field.error_messages["required"] = decision.reason_required
-
-    @property
-    def reason_text(self) -> str:
-        return self.cleaned_data.get("reason", "")
-
-
 # --- list filters --------------------------------------------------------------------------------
 
 
@@ -156,7 +90,9 @@ class VisibleProgramFilter(admin.RelatedFieldListFilter):
     district's program names."""
 
     def field_choices(self, field, request, model_admin):
-        programs = programs_visible_to(request.user).only("pk", "title", "title_en").order_by("title", "pk")
+        programs = (
+            Program.objects.visible_to(request.user).only("pk", "title", "title_en").order_by("title", "pk")
+        )
         return [(program.pk, str(program)) for program in programs]
 
 
@@ -205,57 +141,6 @@ class ApplicationNoteInline(admin.TabularInline):
         return str(note.author) if note.author_id else "—"
 
 
-class ProgramQuestionForm(forms.ModelForm):
-    choices = forms.JSONField(
-        label=_("Choices"),
-        required=False,
-        help_text=_('For "choice" questions: a list such as ["오전", "오후"].'),
-        widget=forms.TextInput(attrs={"size": 30}),
-    )
-
-    class Meta:
-        model = ProgramQuestion
-        fields = (
-            "position",
-            "kind",
-            "label",
-            "label_en",
-            "help_text",
-            "help_text_en",
-            "required",
-            "choices",
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        if "choices" in self.errors:  # not JSON: the field already says so
-            return cleaned
-        choices = cleaned.get("choices")
-        if choices is None:
-            choices = cleaned["choices"] = []
-        if cleaned.get("kind") == QuestionKind.CHOICE:
-            if (
-                not isinstance(choices, list)
-                or not choices
-                or not all(isinstance(choice, str) and choice.strip() for choice in choices)
-            ):
-                self.add_error("choices", _('List the choices as text, such as ["오전", "오후"].'))
-            elif len(set(choices)) != len(choices):
-                self.add_error("choices", _("Each choice must be different."))
-        elif choices:
-            self.add_error("choices", _('Only a "choice" question has choices: leave this empty.'))
-        return cleaned
-
-
-class ProgramQuestionInline(admin.TabularInline):
-    """The questions a program's application form asks, defined by its manager."""
-
-    model = ProgramQuestion
-    form = ProgramQuestionForm
-    extra = 0
-    verbose_name_plural = _("Application form questions")
-
-
 # --- the review queue ----------------------------------------------------------------------------
 
 
@@ -270,7 +155,7 @@ DETAIL_RELATED = (
 
 
 @admin.register(Application)
-class ApplicationAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
+class ApplicationAdmin(DecisionActionsMixin, AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = (
         "reference",
         "program",
@@ -327,7 +212,7 @@ class ApplicationAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistory
     def get_queryset(self, request: HttpRequest):
         # submitted_at is set on submission: drafts are the resident's unfinished work, not the queue's.
         queryset = super().get_queryset(request).filter(submitted_at__isnull=False)
-        return applications_visible_to(request.user, queryset)
+        return queryset.visible_to(request.user)
 
     def get_object(self, request, object_id, from_field=None):
         queryset = self.get_queryset(request).select_related(*DETAIL_RELATED)
@@ -473,164 +358,6 @@ class ApplicationAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistory
     def access_log_subject(self, obj: Application):
         return obj.household.user_id, obj.district
 
-    # --- decision buttons on the change page ----------------------------------------------------
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        buttons = []
-        if obj is not None and self.has_change_permission(request, obj):
-            # Only the moves the transition table allows from here; the service checks again on submit.
-            allowed = TRANSITIONS.get(obj.status, set())
-            for name, decision in DECISIONS.items():
-                if STAFF_ACTIONS[name] in allowed:
-                    url = reverse("admin:programs_application_decide", args=[obj.pk, name])
-                    buttons.append({"url": url, "label": decision.label})
-        context["decision_buttons"] = buttons
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def get_urls(self):
-        urls = [
-            path(
-                "<path:object_id>/decide/<slug:action>/",
-                self.admin_site.admin_view(self.decide_view),
-                name="programs_application_decide",
-            )
-        ]
-        return urls + super().get_urls()
-
-    def decide_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
-        decision = DECISIONS.get(action)
-        application = self.get_object(request, unquote(object_id))
-        if decision is None or application is None:
-            raise Http404
-        if not self.has_change_permission(request, application):
-            raise PermissionDenied
-        change_url = reverse("admin:programs_application_change", args=[application.pk])
-        form = DecisionForm(request.POST if request.method == "POST" else None, decision=decision)
-        if form.is_bound and form.is_valid():
-            self._decide(request, [application], decision, form.reason_text)
-            return HttpResponseRedirect(change_url)
-        return self._confirmation(request, [application], decision, form, cancel_url=change_url, bulk=False)
-
-    # --- decision actions on the changelist -----------------------------------------------------
-
-    @admin.action(description=_("Approve selected applications"), permissions=["change"])
-    def approve_selected(self, request, queryset):
-        return self._decide_selected(request, queryset, DECISIONS["approve"])
-
-    @admin.action(description=_("Reject selected applications"), permissions=["change"])
-    def reject_selected(self, request, queryset):
-        return self._decide_selected(request, queryset, DECISIONS["reject"])
-
-    @admin.action(description=_("Put selected applications on the waiting list"), permissions=["change"])
-    def waitlist_selected(self, request, queryset):
-        return self._decide_selected(request, queryset, DECISIONS["waitlist"])
-
-    @admin.action(description=_("Request more information on selected applications"), permissions=["change"])
-    def request_info_selected(self, request, queryset):
-        return self._decide_selected(request, queryset, DECISIONS["request_info"])
-
-    @admin.action(description=_("Mark selected applications as under review"), permissions=["change"])
-    def review_selected(self, request, queryset):
-        return self._decide_selected(request, queryset, DECISIONS["review"])
-
-    @admin.action(description=_("Mark selected applications as completed"), permissions=["change"])
-    def complete_selected(self, request, queryset):
-        return self._decide_selected(request, queryset, DECISIONS["complete"])
-
-    def _decide_selected(self, request, queryset, decision: Decision) -> HttpResponse | None:
-        """First call: the confirmation page. Its form posts back here with `post` (and the reason)."""
-        # Oldest first, as in the queue: when places run out, the earliest applicants got them.
-        applications = list(
-            queryset.select_related("program").order_by("submitted_at", "pk")[: BULK_LIMIT + 1]
-        )
-        if not applications:
-            self.message_user(request, _("None of the selected applications can be found."), messages.WARNING)
-            return None
-        if len(applications) > BULK_LIMIT:
-            self.message_user(
-                request,
-                _("Select at most %(limit)d applications at a time.") % {"limit": BULK_LIMIT},
-                messages.ERROR,
-            )
-            return None
-        form = DecisionForm(request.POST if request.POST.get("post") else None, decision=decision)
-        if form.is_bound and form.is_valid():
-            self._decide(request, applications, decision, form.reason_text)
-            return None  # back to the changelist, with the messages
-        return self._confirmation(
-            request,
-            applications,
-            decision,
-            form,
-            cancel_url=request.get_full_path(),
-            bulk=True,
-            action_name=f"{decision.action}_selected",
-        )
-
-    def _decide(self, request, applications: list[Application], decision: Decision, reason: str) -> None:
-        done, refused = 0, []
-        for application in applications:
-            # One transaction per application (inside the service): a refusal leaves the others done.
-            try:
-                application_decide(
-                    application=application,
-                    action=decision.action,
-                    actor=request.user,
-                    reason=reason,
-                    request=request,
-                )
-            except DomainError as error:
-                refused.append(f"{application.reference}: {error.message}")
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(decision)s: %(count)d application done.",
-                    "%(decision)s: %(count)d applications done.",
-                    done,
-                )
-                % {"decision": decision.label, "count": done},
-                messages.SUCCESS,
-            )
-        if refused:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(decision)s: %(count)d application could not be changed. %(details)s",
-                    "%(decision)s: %(count)d applications could not be changed. %(details)s",
-                    len(refused),
-                )
-                % {"decision": decision.label, "count": len(refused), "details": " · ".join(refused)},
-                messages.ERROR,
-            )
-
-    def _confirmation(
-        self,
-        request,
-        applications: list[Application],
-        decision: Decision,
-        form: DecisionForm,
-        *,
-        cancel_url: str,
-        bulk: bool,
-        action_name: str = "",
-    ) -> TemplateResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "title": decision.label,
-            "opts": self.opts,
-            "decision": decision,
-            "applications": applications,
-            "form": form,
-            "bulk": bulk,
-            "action_name": action_name,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "cancel_url": cancel_url,
-        }
-        return TemplateResponse(request, "admin/programs/application/decision_confirmation.html", context)
-
 
 @admin.register(LotteryDraw)
 class LotteryDrawAdmin(admin.ModelAdmin):
@@ -645,7 +372,7 @@ class LotteryDrawAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest):
-        programs = programs_visible_to(request.user)
+        programs = Program.objects.visible_to(request.user)
         return super().get_queryset(request).filter(program__in=programs)
 
     def has_add_permission(self, request) -> bool:

@@ -1,6 +1,6 @@
 """The resident's side of applications (GOV.UK patterns): the question page, check your answers,
 the confirmation page with the reference number, "My applications" with cancelling and answering a
-request for more information, and downloads of uploaded documents.
+request for more information (downloads of uploaded documents: programs.views.documents).
 
 Every rule lives in programs.services.applications; these views only turn form posts into service
 calls and service refusals (ApplicationError) into messages, so no bad input ends in a 500.
@@ -15,18 +15,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from households.models import Household
-from portal.audit import audit_log
 from portal.errors import DomainError
 from portal.models import Notification, User
-from portal.scoping_legacy import applications_visible_to
 
-from .application_forms import ApplicationAnswersForm, answer_display, field_anchor
-from .models import (
+from ..forms import ApplicationAnswersForm, answer_display, field_anchor
+from ..models import (
     ACTIVE_STATUSES,
     Application,
     ApplicationDocument,
@@ -35,8 +32,8 @@ from .models import (
     ProgramQuestion,
     QuestionKind,
 )
-from .selectors import eligibility_for, household_for, public_programs
-from .services import (
+from ..selectors import eligibility_for, household_for, public_programs
+from ..services import (
     ApplicationError,
     answers_problems,
     application_cancel,
@@ -48,7 +45,7 @@ from .services import (
 
 # The same checks the services run before creating an application, reused (not restated) so the pages
 # can say why someone cannot apply before they type anything.
-from .services.applications import CANCELLABLE, applicant_household, check_can_apply
+from ..services.applications import CANCELLABLE, applicant_household, check_can_apply
 
 S = ApplicationStatus
 PAGE_SIZE = 20
@@ -423,46 +420,3 @@ def application_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         "programs/applications/cancel.html",
         {"application": application, "program": application.program},
     )
-
-
-# --- documents ---------------------------------------------------------------------------------------
-
-
-@login_required
-def document_download(request: HttpRequest, doc_id: int) -> FileResponse:
-    """A document, to the resident who uploaded it or to staff whose district the application is in.
-
-    Anyone else gets a 404, never a 403: whether a document exists is itself not theirs to know.
-    """
-    document = get_object_or_404(
-        ApplicationDocument.objects.select_related("application__household", "application__district"),
-        pk=doc_id,
-    )
-    application = document.application
-    household: Household = application.household
-    owner = household.user_id == request.user.pk
-    if not owner and not (
-        request.user.is_staff and applications_visible_to(request.user).filter(pk=application.pk).exists()
-    ):
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:  # the row outlived its file
-        raise Http404 from exc
-    if not owner:
-        # PIPA: every look at a resident's personal data by staff is logged (who, when, whose, what).
-        audit_log(
-            actor=request.user,
-            action="programs.document.viewed",
-            target=document,
-            subject_user_id=household.user_id,
-            district=application.district,
-            request=request,
-            data={"application": application.pk, "reference": application.reference},
-        )
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

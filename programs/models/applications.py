@@ -1,5 +1,5 @@
-"""Applications to programs: questions a program asks, the application and its lifecycle, documents,
-staff notes and lottery draws. Imported into programs.models so Django sees one app."""
+"""Applications to programs: the application and its lifecycle, uploaded documents, staff notes and
+lottery draws. The questions a program asks live with the catalog (programs.models.catalog)."""
 
 from __future__ import annotations
 
@@ -14,51 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.i18n import localized
+from portal.models import District
+from portal.scoping import ScopedManager
+
+from .catalog import ProgramQuestion
 
 if TYPE_CHECKING:
-    from .eligibility import Outcome
-from portal.models import District
-
-
-class QuestionKind(models.TextChoices):
-    TEXT = "text", _("Text")
-    NUMBER = "number", _("Number")
-    CHOICE = "choice", _("Choice")
-    YES_NO = "yes_no", _("Yes / no")
-    DATE = "date", _("Date")
-    FILE = "file", _("File (document upload)")
-
-
-class ProgramQuestion(models.Model):
-    """A question a program asks on its application form, defined by the program's manager."""
-
-    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="questions")
-    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
-    label = models.CharField(_("question (Korean)"), max_length=200)
-    label_en = models.CharField(_("question (English)"), max_length=200, blank=True)
-    help_text = models.CharField(_("hint (Korean)"), max_length=300, blank=True)
-    help_text_en = models.CharField(_("hint (English)"), max_length=300, blank=True)
-    required = models.BooleanField(_("required"), default=True)
-    choices = models.JSONField(
-        _("choices"),
-        default=list,
-        blank=True,
-        help_text=_('For "choice" questions: a list such as ["오전", "오후"].'),
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = _("application question")
-        verbose_name_plural = _("application questions")
-
-    def __str__(self) -> str:
-        return localized(self, "label")
-
-    @property
-    def field_name(self) -> str:
-        return f"q{self.pk}"
+    from ..eligibility import Outcome
 
 
 class ApplicationStatus(models.TextChoices):
@@ -162,6 +124,8 @@ class Application(EligibilityRecord):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # visible_to(user): staff see the applications of their district (the one reviewing them).
+    objects = ScopedManager()
     history = HistoricalRecords(excluded_fields=["answers", "eligibility_lines"])
 
     class Meta:
@@ -204,7 +168,7 @@ def _document_path(instance: ApplicationDocument, filename: str) -> str:
 
 
 class ApplicationDocument(models.Model):
-    """An uploaded document, stored under MEDIA_ROOT (never served directly: see programs.views)."""
+    """An uploaded document, stored under MEDIA_ROOT (never served directly: see programs.views.documents)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     question = models.ForeignKey(

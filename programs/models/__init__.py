@@ -1,0 +1,57 @@
+"""The programs app's models, one module per concept; Django and callers import them from here."""
+
+from .applications import (
+    ACTIVE_STATUSES,
+    PLACE_HOLDING_STATUSES,
+    UNDECIDED_STATUSES,
+    Application,
+    ApplicationDocument,
+    ApplicationNote,
+    ApplicationStatus,
+    EligibilityRecord,
+    LotteryDraw,
+)
+from .catalog import (
+    BenefitType,
+    Category,
+    PolicyMilestone,
+    PolicyOfficial,
+    Program,
+    ProgramQuerySet,
+    ProgramQuestion,
+    ProgramStatus,
+    QuestionKind,
+    SelectionMethod,
+)
+from .rules import Criterion, CriterionGroup, Field, Logic, MedianIncome, Operator, Parameter
+from .sessions import ProgramSession
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "PLACE_HOLDING_STATUSES",
+    "UNDECIDED_STATUSES",
+    "Application",
+    "ApplicationDocument",
+    "ApplicationNote",
+    "ApplicationStatus",
+    "BenefitType",
+    "Category",
+    "Criterion",
+    "CriterionGroup",
+    "EligibilityRecord",
+    "Field",
+    "Logic",
+    "LotteryDraw",
+    "MedianIncome",
+    "Operator",
+    "Parameter",
+    "PolicyMilestone",
+    "PolicyOfficial",
+    "Program",
+    "ProgramQuerySet",
+    "ProgramQuestion",
+    "ProgramSession",
+    "ProgramStatus",
+    "QuestionKind",
+    "SelectionMethod",
+]

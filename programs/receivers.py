@@ -1,0 +1,22 @@
+"""programs' answers to the events of the apps below it (connected in ProgramsConfig.ready)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from households.signals import account_deleting
+from spaces.signals import series_booked
+
+from . import services
+
+
+@receiver(account_deleting, dispatch_uid="programs.withdraw_applications_of_deleted_account")
+def withdraw_applications(sender: Any, *, user, household, request=None, **kwargs: Any) -> None:
+    services.applications_withdraw_for_deleted_account(user=user, household=household, request=request)
+
+
+@receiver(series_booked, dispatch_uid="programs.sessions_for_booked_series")
+def sessions_for_series(sender: Any, *, series, bookings, **kwargs: Any) -> None:
+    services.sessions_for_series(series=series, bookings=bookings)

@@ -1,0 +1,22 @@
+"""A program's sessions, created from the room bookings of a series booked for it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..models import ProgramSession
+
+
+def sessions_for_series(*, series: Any, bookings: Iterable[Any]) -> list[ProgramSession]:
+    """One session per booking of a staff series linked to a program (none for an unlinked series).
+
+    Called inside series_create's transaction (through spaces' `series_booked`), so the series and its
+    sessions are stored together or not at all.
+    """
+    if not series.program_id:
+        return []
+    return ProgramSession.objects.bulk_create(
+        ProgramSession(program_id=series.program_id, booking=b, starts_at=b.starts_at, ends_at=b.ends_at)
+        for b in bookings
+    )

@@ -1,0 +1,53 @@
+"""Downloads of the documents residents upload to their applications."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from households.models import Household
+from portal.audit import audit_log
+
+from ..models import Application, ApplicationDocument
+
+
+@login_required
+def document_download(request: HttpRequest, doc_id: int) -> FileResponse:
+    """A document, to the resident who uploaded it or to staff whose district the application is in.
+
+    Anyone else gets a 404, never a 403: whether a document exists is itself not theirs to know.
+    """
+    document = get_object_or_404(
+        ApplicationDocument.objects.select_related("application__household", "application__district"),
+        pk=doc_id,
+    )
+    application = document.application
+    household: Household = application.household
+    owner = household.user_id == request.user.pk
+    if not owner and not (
+        request.user.is_staff
+        and Application.objects.visible_to(request.user).filter(pk=application.pk).exists()
+    ):
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:  # the row outlived its file
+        raise Http404 from exc
+    if not owner:
+        # PIPA: every look at a resident's personal data by staff is logged (who, when, whose, what).
+        audit_log(
+            actor=request.user,
+            action="programs.document.viewed",
+            target=document,
+            subject_user_id=household.user_id,
+            district=application.district,
+            request=request,
+            data={"application": application.pk, "reference": application.reference},
+        )
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,22 @@
+"""The portal's home page: the program areas and the programs open for applications now."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ..models import Category, Program
+from ..selectors import public_programs
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    open_now = public_programs().filter(pk__in=Program.objects.open_now().values("pk"))
+    return render(
+        request,
+        "home.html",
+        {
+            "categories": Category.choices,
+            "highlights": open_now.order_by("application_end", "title")[:6],
+            "open_count": open_now.count(),
+        },
+    )

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.i18n import localized
 from portal.models import District
+from portal.scoping import ScopedManager
 from programs.application_models import EligibilityRecord
 
 
@@ -66,6 +67,8 @@ class KitOffer(models.Model):
     priority_notes = models.TextField(_("priority rule (Korean)"), blank=True)
     priority_notes_en = models.TextField(_("priority rule (English)"), blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("kit offer")
         verbose_name_plural = _("kit offers")
@@ -84,6 +87,8 @@ class KitStock(models.Model):
     low_stock_threshold = models.PositiveIntegerField(
         _("low-stock alert at"), default=5, help_text=_("Staff are alerted when what is left falls to this.")
     )
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["district", "item__position", "item_id"]
@@ -129,6 +134,8 @@ class StockMovement(models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -222,6 +229,7 @@ class KitRequest(EligibilityRecord):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["eligibility_lines", "preferred_windows"])
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("kit request")

@@ -1,8 +1,10 @@
 """Parcels left in their compartment: the reminder before the free period ends, marking parcels past
 the holding period for return (Celery beat runs both), and staff taking a parcel out to return it.
 
-These moves are conditional UPDATEs (stored → return_marked only if still stored; a reminder claimed by
-setting reminded_at only if unset), so a job that runs twice, or alongside a pickup, acts once.
+The jobs' moves are conditional UPDATEs (stored → return_marked only if still stored; a reminder claimed
+by setting reminded_at only if unset), so a job that runs twice, or alongside a pickup, acts once. That
+is why deliveries have no portal.workflow.Workflow: only the staff's return is a lock-check-move of one
+row, and the kiosk's pickup moves under the compartment's lock with the code check.
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ from django.utils.translation import ngettext
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator
 from portal.masking import mask_name, mask_phone
 from portal.models import District
-from portal.scoping_legacy import deliveries_visible_to, locker_sites_visible_to
 
 from .models import Compartment, CompartmentSize, Delivery, LockerDevice, LockerPolicy, LockerSite
 from .selectors import registrations_by_phone
@@ -38,23 +37,16 @@ def _own_districts(request: HttpRequest):
 
 
 class DistrictScopedAdmin(admin.ModelAdmin):
-    """Rows of the user's district only; the district field offers only theirs."""
-
-    district_path = "district"
+    """Rows of the user's district only (each model's ``visible_to``); the district field offers theirs."""
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.sees_all_districts:
-            return queryset
-        if not request.user.district_id:
-            return queryset.none()
-        return queryset.filter(**{f"{self.district_path}_id": request.user.district_id})
+        return super().get_queryset(request).visible_to(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "district":
             kwargs["queryset"] = _own_districts(request)
         elif db_field.name == "site":
-            kwargs["queryset"] = locker_sites_visible_to(request.user)
+            kwargs["queryset"] = LockerSite.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -94,13 +86,9 @@ class LockerSiteAdmin(DistrictScopedAdmin):
     search_fields = ("name", "address")
     inlines = [CompartmentInline]
 
-    def get_queryset(self, request):
-        return locker_sites_visible_to(request.user, super().get_queryset(request))
-
 
 @admin.register(Compartment)
 class CompartmentAdmin(DistrictScopedAdmin):
-    district_path = "site__district"
     list_display = ("label", "site", "size", "locked_at")
     list_filter = ("size", ("locked_at", admin.EmptyFieldListFilter))
     list_select_related = ("site",)
@@ -118,7 +106,6 @@ class CompartmentAdmin(DistrictScopedAdmin):
 
 @admin.register(LockerDevice)
 class LockerDeviceAdmin(DistrictScopedAdmin):
-    district_path = "site__district"
     list_display = ("name", "site", "is_active", "last_seen_at")
     list_filter = ("is_active",)
     list_select_related = ("site",)
@@ -162,9 +149,7 @@ class DepositForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = locker_sites_visible_to(
-            user, LockerSite.objects.filter(is_active=True)
-        )
+        self.fields["site"].queryset = LockerSite.objects.filter(is_active=True).visible_to(user)
 
     def clean(self):
         cleaned = super().clean()
@@ -216,7 +201,7 @@ class DeliveryAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
         return obj.recipient_id, obj.district
 
     def get_queryset(self, request):
-        return deliveries_visible_to(request.user, super().get_queryset(request))
+        return super().get_queryset(request).visible_to(request.user)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import District
+from portal.scoping import ScopedManager
 
 
 class LockerPolicy(models.Model):
@@ -34,6 +35,8 @@ class LockerPolicy(models.Model):
         _("reminder (hours before the free period ends)"), default=6
     )
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("locker fee policy")
         verbose_name_plural = _("locker fee policies")
@@ -50,6 +53,8 @@ class LockerSite(models.Model):
     address = models.CharField(_("address"), max_length=200)
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     is_active = models.BooleanField(_("in service"), default=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["district__code", "name", "pk"]
@@ -75,6 +80,9 @@ class Compartment(models.Model):
     locked_at = models.DateTimeField(_("locked (wrong codes)"), null=True, blank=True)
     unlocked_at = models.DateTimeField(_("last unlocked"), null=True, blank=True)
 
+    district_scope = "site__district"
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["site", "label"]
         verbose_name = _("compartment")
@@ -94,6 +102,9 @@ class LockerDevice(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    district_scope = "site__district"
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["site", "name"]
@@ -165,6 +176,8 @@ class Delivery(models.Model):
     fee_charged = models.PositiveIntegerField(_("fee charged (won)"), null=True, blank=True)
     # Set by the reminder job when it claims the delivery: at most one reminder, however often it runs.
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-deposited_at", "-pk"]

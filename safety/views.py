@@ -3,7 +3,8 @@ form (items within the limit, 1–3 preferred visit times), the confirmation pag
 and "My safety kit requests" with rescheduling, cancelling and the satisfaction survey.
 
 Every rule lives in safety.services; these views turn form posts into service calls and service
-refusals (SafetyError) into form errors or messages, so no bad input ends in a 500.
+refusals (SafetyError, or the profile check's HouseholdError: any DomainError) into form errors or
+messages, so no bad input ends in a 500.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from households.selectors import household_for
+from portal.errors import DomainError
 from portal.models import District
-from programs.selectors import household_for
 
 from .forms import ERROR_FIELDS, KitRequestForm, RescheduleForm, SurveyForm
 from .models import OPEN_STATUSES, KitOffer, KitRequest, VisitStatus
 from .selectors import offer_eligibility, offer_for, requests_of
 from .services import (
     CANCELLABLE,
-    SafetyError,
     kit_request_cancel,
     kit_request_submit,
     survey_submit,
@@ -92,7 +93,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
             kit_request = kit_request_submit(
                 user=request.user, item_ids=form.cleaned_data["items"], windows=form.windows, request=request
             )
-        except SafetyError as error:
+        except DomainError as error:
             form.add_error(ERROR_FIELDS.get(error.code), error.message)
         else:
             return redirect("safety:request_submitted", pk=kit_request.pk)
@@ -146,7 +147,7 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             kit_request_cancel(user=request.user, kit_request=kit_request, request=request)
-        except SafetyError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Your safety kit request is cancelled."))
@@ -165,7 +166,7 @@ def request_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             visit_reschedule_request(
                 user=request.user, kit_request=kit_request, note=form.cleaned_data["note"]
             )
-        except SafetyError as error:
+        except DomainError as error:
             form.add_error("note", error.message)
         else:
             messages.success(
@@ -189,7 +190,7 @@ def request_survey(request: HttpRequest, pk: int) -> HttpResponse:
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
             )
-        except SafetyError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Thank you for answering the survey."))

@@ -8,9 +8,8 @@ import logging
 import pytest
 from django.apps import apps
 
-from lockers import services
 from lockers.models import Delivery
-from lockers.services import delivery_deposit, pickup_by_code
+from lockers.services import delivery_deposit, deposit, pickup_by_code
 from portal.models import AuditEvent, Notification
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,7 @@ def _every_stored_value() -> str:
 def test_the_code_is_texted_and_stored_nowhere(
     site, recipient, device, committed, monkeypatch, capsys, caplog
 ):
-    monkeypatch.setattr(services, "_new_code", lambda: CODE)
+    monkeypatch.setattr(deposit, "_new_code", lambda: CODE)
     caplog.set_level(logging.DEBUG)
 
     delivery = committed(
@@ -60,7 +59,7 @@ def test_the_code_is_texted_and_stored_nowhere(
 def test_a_failed_sms_keeps_the_code_for_its_retry_only(site, recipient, committed, monkeypatch):
     from portal import sms
 
-    monkeypatch.setattr(services, "_new_code", lambda: CODE)
+    monkeypatch.setattr(deposit, "_new_code", lambda: CODE)
 
     class Down:
         def send(self, *, to, text):
@@ -81,7 +80,7 @@ def test_a_failed_sms_keeps_the_code_for_its_retry_only(site, recipient, committ
 
 
 def test_codes_differ_and_are_six_digits(site, recipient):
-    codes = {services._new_code() for _ in range(50)}
+    codes = {deposit._new_code() for _ in range(50)}
     assert all(len(code) == 6 and code.isdigit() for code in codes)
     assert len(codes) > 40
     assert Delivery.objects.count() == 0

@@ -1,9 +1,5 @@
-"""Staff side of safety kits: the request review queue, installation visits, stock and its ledger.
-
-Nothing here decides anything: approvals, rejections, visits and stock movements all go through
-safety.services (transition table, stock locks, audit events, notifications). Every queryset is scoped
-through portal.scoping_legacy, so a caseworker sees only their own district's requests, stock and ledger.
-"""
+"""The kit request review queue: the list by priority group and waiting time, a request in full
+(access-logged), and approvals and rejections one by one or in bulk, all through safety.services."""
 
 from __future__ import annotations
 
@@ -24,35 +20,12 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator, ScopedHistoryMixin
+from portal.errors import DomainError
 from portal.masking import mask_name
-from portal.models import District
-from portal.scoping_legacy import kit_requests_visible_to, programs_visible_to, stock_visible_to
 
-from .models import (
-    OPEN_VISIT_STATUSES,
-    RESERVING_STATUSES,
-    InstallationVisit,
-    KitItem,
-    KitOffer,
-    KitRequest,
-    KitRequestItem,
-    KitRequestStatus,
-    KitStock,
-    MovementKind,
-    Slot,
-    StockMovement,
-)
-from .selectors import available_subquery
-from .services import (
-    DECISION_PROMISE,
-    TRANSITIONS,
-    SafetyError,
-    kit_request_decide,
-    stock_adjust,
-    stock_receive,
-    visit_complete,
-    visit_schedule,
-)
+from ..models import RESERVING_STATUSES, KitItem, KitRequest, KitRequestItem, KitRequestStatus
+from ..services import DECISION_PROMISE, TRANSITIONS, kit_request_decide
+from .visits import SLOT_LABELS, InstallationVisitInline, VisitPagesMixin
 
 BULK_LIMIT = 500
 VERDICT_LABELS = {
@@ -61,10 +34,6 @@ VERDICT_LABELS = {
     "needs_info": _("More information needed"),
 }
 DECISION_LABELS = {"approve": _("Approve and reserve stock"), "reject": _("Reject")}
-SLOT_LABELS = dict(Slot.choices)
-
-
-# --- forms -------------------------------------------------------------------------------------------
 
 
 class RejectForm(forms.Form):
@@ -74,71 +43,6 @@ class RejectForm(forms.Form):
         max_length=2000,
         error_messages={"required": _("Give a reason: the resident will read it.")},
     )
-
-
-class ScheduleVisitForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    window_start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    window_end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
-    installer = forms.CharField(label=_("Installer"), max_length=100)
-
-
-class CompleteVisitForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=_("Outcome"),
-        choices=[("installed", _("Installed")), ("failed", _("Installation failed"))],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=_("Installation note"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
-    )
-    failure_reason = forms.CharField(
-        label=_("Why it failed"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("outcome") == "failed" and not (cleaned.get("failure_reason") or "").strip():
-            self.add_error("failure_reason", _("Say why the installation failed."))
-        return cleaned
-
-
-class StockEntryForm(forms.Form):
-    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none())
-    item = forms.ModelChoiceField(label=_("Item"), queryset=KitItem.objects.all())
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        choices=[
-            (MovementKind.RECEIPT, _("Receipt (new stock arrived)")),
-            (MovementKind.ADJUSTMENT, _("Adjustment")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    quantity = forms.IntegerField(
-        label=_("Quantity"),
-        help_text=_("A receipt: how many arrived. An adjustment: the change, e.g. -2 or 3."),
-    )
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=500,
-        help_text=_("Required for an adjustment (e.g. 'counted 2 fewer: damaged in storage')."),
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-    )
-
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # A city admin records stock for any district; district staff for their own only.
-        districts = District.objects.select_related("city").order_by("code")
-        if not user.sees_all_districts:
-            districts = districts.filter(pk=user.district_id) if user.district_id else districts.none()
-        self.fields["district"].queryset = districts
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kind") == MovementKind.ADJUSTMENT and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", _("Say why the stock is adjusted."))
-        return cleaned
 
 
 # --- list filters ------------------------------------------------------------------------------------
@@ -172,45 +76,11 @@ class WaitingFilter(admin.SimpleListFilter):
         return queryset
 
 
-# --- inlines -----------------------------------------------------------------------------------------
-
-
-class InstallationVisitInline(admin.TabularInline):
-    """Visits are scheduled and closed through their own pages (and the services), never edited here."""
-
-    model = InstallationVisit
-    fields = ("date", "window", "installer", "status", "note", "failure_reason", "resident_note", "close")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = _("Installation visits")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description=_("window"))
-    def window(self, visit: InstallationVisit) -> str:
-        return f"{visit.window_start:%H:%M}–{visit.window_end:%H:%M}"
-
-    @admin.display(description=_("record the outcome"))
-    def close(self, visit: InstallationVisit) -> str:
-        if visit.status not in OPEN_VISIT_STATUSES:
-            return "—"
-        url = reverse("admin:safety_kitrequest_complete_visit", args=[visit.request_id, visit.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Installed or failed…"))
-
-
 # --- the review queue --------------------------------------------------------------------------------
 
 
 @admin.register(KitRequest)
-class KitRequestAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
+class KitRequestAdmin(VisitPagesMixin, AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = (
         "reference",
         "applicant",
@@ -260,14 +130,15 @@ class KitRequestAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryA
             .prefetch_related(Prefetch("items", queryset=KitRequestItem.objects.select_related("item")))
             .defer("eligibility_lines")
         )
-        return kit_requests_visible_to(request.user, queryset)
+        return queryset.visible_to(request.user)
 
     def get_object(self, request, object_id, from_field=None):
-        queryset = kit_requests_visible_to(
-            request.user,
+        queryset = (
             KitRequest.objects.select_related(
                 "household__user", "household__district", "household__neighbourhood", "district", "decided_by"
-            ).prefetch_related(Prefetch("items", queryset=KitRequestItem.objects.select_related("item"))),
+            )
+            .prefetch_related(Prefetch("items", queryset=KitRequestItem.objects.select_related("item")))
+            .visible_to(request.user)
         )
         field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
         try:
@@ -447,67 +318,6 @@ class KitRequestAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryA
             cancel_url=change_url,
         )
 
-    def schedule_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        kit_request = self._changeable(request, object_id)
-        change_url = reverse("admin:safety_kitrequest_change", args=[kit_request.pk])
-        form = ScheduleVisitForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                visit_schedule(
-                    kit_request=kit_request, actor=request.user, request=request, **form.cleaned_data
-                )
-            except SafetyError as error:
-                form.add_error(None, error.message)
-            else:
-                self.message_user(
-                    request, _("The visit is scheduled and the resident notified."), messages.SUCCESS
-                )
-                return HttpResponseRedirect(change_url)
-        return self._page(
-            request,
-            "visit_form.html",
-            title=_("Schedule an installation visit"),
-            kit_request=kit_request,
-            form=form,
-            cancel_url=change_url,
-            preferred=[
-                (w.get("date", ""), SLOT_LABELS.get(w.get("slot"), "")) for w in kit_request.preferred_windows
-            ],
-            open_visits=list(kit_request.visits.filter(status__in=OPEN_VISIT_STATUSES)),
-        )
-
-    def complete_visit_view(self, request: HttpRequest, object_id: str, visit_id: int) -> HttpResponse:
-        kit_request = self._changeable(request, object_id)
-        visit = kit_request.visits.filter(pk=visit_id).first()
-        if visit is None:
-            raise Http404
-        change_url = reverse("admin:safety_kitrequest_change", args=[kit_request.pk])
-        form = CompleteVisitForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                visit_complete(
-                    visit=visit,
-                    actor=request.user,
-                    installed=form.cleaned_data["outcome"] == "installed",
-                    note=form.cleaned_data["note"],
-                    failure_reason=form.cleaned_data["failure_reason"],
-                    request=request,
-                )
-            except SafetyError as error:
-                form.add_error(None, error.message)
-            else:
-                self.message_user(request, _("The visit's outcome is recorded."), messages.SUCCESS)
-                return HttpResponseRedirect(change_url)
-        return self._page(
-            request,
-            "visit_form.html",
-            title=_("Record the visit's outcome"),
-            kit_request=kit_request,
-            visit=visit,
-            form=form,
-            cancel_url=change_url,
-        )
-
     @admin.action(description=_("Approve selected requests (reserves stock)"), permissions=["change"])
     def approve_selected(self, request, queryset):
         return self._decide_selected(request, queryset, "approve")
@@ -550,7 +360,7 @@ class KitRequestAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryA
                 kit_request_decide(
                     kit_request=kit_request, action=action, actor=request.user, reason=reason, request=request
                 )
-            except SafetyError as error:
+            except DomainError as error:
                 refused.append(f"{kit_request.reference}: {error.message}")
             else:
                 done += 1
@@ -575,166 +385,3 @@ class KitRequestAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryA
                 % {"decision": label, "count": len(refused), "details": " · ".join(refused)},
                 messages.ERROR,
             )
-
-
-# --- stock -------------------------------------------------------------------------------------------
-
-
-@admin.register(KitStock)
-class KitStockAdmin(admin.ModelAdmin):
-    list_display = ("district", "item", "available", "low_stock_threshold", "is_low", "ledger_link")
-    list_filter = ("item",)
-    list_select_related = ("district", "item")
-    ordering = ("district__code", "item__position", "item_id")
-    fields = ("district", "item", "available", "low_stock_threshold", "ledger_link")
-    show_full_result_count = False
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request).annotate(available=available_subquery())
-        return stock_visible_to(request.user, queryset)
-
-    def get_readonly_fields(self, request, obj=None):
-        return ("district", "item", "available", "ledger_link")
-
-    def has_add_permission(self, request) -> bool:
-        return False  # a stock row appears with its first receipt
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description=_("available"), ordering="available")
-    def available(self, obj: KitStock) -> int:
-        return obj.available
-
-    @admin.display(description=_("low"), boolean=True)
-    def is_low(self, obj: KitStock) -> bool:
-        return obj.available <= obj.low_stock_threshold
-
-    @admin.display(description=_("ledger"))
-    def ledger_link(self, obj: KitStock) -> str:
-        url = reverse("admin:safety_stockmovement_changelist")
-        return format_html(
-            '<a href="{}?district__id__exact={}&amp;item__id__exact={}">{}</a>',
-            url,
-            obj.district_id,
-            obj.item_id,
-            _("See every movement"),
-        )
-
-
-@admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
-    """The ledger, read-only. "Add" records a receipt or an adjustment through the services."""
-
-    list_display = (
-        "created_at",
-        "district",
-        "item",
-        "kind",
-        "signed_quantity",
-        "reason",
-        "request_link",
-        "actor",
-    )
-    list_filter = ("kind", "item", "district")
-    list_select_related = ("district", "item", "request", "actor")
-    ordering = ("-created_at", "-pk")
-    search_fields = ("request__reference", "reason")
-    show_full_result_count = False
-    paginator = CappedCountPaginator
-
-    def get_queryset(self, request):
-        return stock_visible_to(request.user, super().get_queryset(request))
-
-    def get_list_filter(self, request):
-        return ("kind", "item", "district") if request.user.sees_all_districts else ("kind", "item")
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description=_("quantity"), ordering="quantity")
-    def signed_quantity(self, obj: StockMovement) -> str:
-        return f"{obj.quantity:+d}"
-
-    @admin.display(description=_("request"))
-    def request_link(self, obj: StockMovement) -> str:
-        if obj.request_id is None:
-            return "—"
-        url = reverse("admin:safety_kitrequest_change", args=[obj.request_id])
-        return format_html('<a href="{}">{}</a>', url, obj.request.reference or obj.request_id)
-
-    def add_view(self, request, form_url="", extra_context=None):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        initial = {
-            "kind": MovementKind.RECEIPT,
-            **{k: v for k, v in request.GET.items() if k in ("item", "district")},
-        }
-        form = StockEntryForm(
-            request.POST if request.method == "POST" else None, user=request.user, initial=initial
-        )
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            service = stock_receive if data["kind"] == MovementKind.RECEIPT else stock_adjust
-            try:
-                service(
-                    district=data["district"],
-                    item=data["item"],
-                    quantity=data["quantity"],
-                    actor=request.user,
-                    reason=data["reason"],
-                )
-            except SafetyError as error:
-                field = {
-                    "invalid_quantity": "quantity",
-                    "negative_stock": "quantity",
-                    "reason_required": "reason",
-                }
-                form.add_error(field.get(error.code), error.message)
-            else:
-                self.message_user(request, _("The movement is recorded in the ledger."), messages.SUCCESS)
-                return HttpResponseRedirect(
-                    f"{reverse('admin:safety_stockmovement_changelist')}"
-                    f"?district__id__exact={data['district'].pk}&item__id__exact={data['item'].pk}"
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Record a receipt or an adjustment"),
-            "form": form,
-            "cancel_url": reverse("admin:safety_stockmovement_changelist"),
-        }
-        return TemplateResponse(request, "admin/safety/stockmovement/entry_form.html", context)
-
-
-# --- catalog and offers ------------------------------------------------------------------------------
-
-
-@admin.register(KitItem)
-class KitItemAdmin(admin.ModelAdmin):
-    list_display = ("position", "icon", "name", "name_en", "code")
-    list_display_links = ("name",)
-    search_fields = ("name", "name_en", "code")
-    ordering = ("position", "pk")
-    prepopulated_fields = {"code": ("name_en",)}
-
-
-@admin.register(KitOffer)
-class KitOfferAdmin(admin.ModelAdmin):
-    list_display = ("district", "program", "max_items", "is_active")
-    list_select_related = ("district", "program")
-    filter_horizontal = ("items",)
-    fields = ("district", "program", "items", "max_items", "is_active", "priority_notes", "priority_notes_en")
-
-    def get_queryset(self, request):
-        return stock_visible_to(request.user, super().get_queryset(request))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "district" and not request.user.sees_all_districts:
-            kwargs["queryset"] = District.objects.filter(pk=request.user.district_id)
-        if db_field.name == "program":
-            kwargs["queryset"] = programs_visible_to(request.user).order_by("title")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

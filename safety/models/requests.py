@@ -1,10 +1,5 @@
-"""Home-safety kits (안심홈세트): the catalog, each district's offer, stock, requests and installation visits.
-
-Stock is never a stored counter: what a district has of an item is the sum of its StockMovement rows (the
-ledger), computed under a lock on the item's KitStock row whenever it is about to change. Every movement
-names its reason: a receipt, a staff adjustment (with a written reason) or a kit request it reserved for
-or released from.
-"""
+"""Kit requests: a household's request of its district's offer, the items chosen, the installation
+visits and the satisfaction survey."""
 
 from __future__ import annotations
 
@@ -15,140 +10,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.i18n import localized
 from portal.models import District
+from portal.scoping import ScopedManager
 from programs.models import EligibilityRecord
 
-
-class KitItem(models.Model):
-    """One kind of safety device or service a district may offer (reference data, city-wide)."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name (Korean)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
-    description = models.TextField(_("description (Korean)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    # Always shown next to the name, never alone: it decorates, the text informs.
-    icon = models.CharField(_("icon"), max_length=8, blank=True, help_text=_("A short emoji or symbol."))
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = _("kit item")
-        verbose_name_plural = _("kit items")
-
-    def __str__(self) -> str:
-        return localized(self, "name")
-
-
-class KitOffer(models.Model):
-    """What a district offers: which items, how many per household, and whose criteria decide."""
-
-    district = models.OneToOneField(
-        District, on_delete=models.PROTECT, related_name="kit_offer", verbose_name=_("district")
-    )
-    program = models.ForeignKey(
-        "programs.Program",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="kit_offers",
-        verbose_name=_("program"),
-        help_text=_(
-            "Its eligibility criteria decide who may request a kit. Empty: every resident of the district."
-        ),
-    )
-    items = models.ManyToManyField(KitItem, related_name="offers", verbose_name=_("items"))
-    max_items = models.PositiveSmallIntegerField(
-        _("items per household"), default=3, validators=[MinValueValidator(1), MaxValueValidator(8)]
-    )
-    is_active = models.BooleanField(_("taking requests"), default=True)
-    priority_notes = models.TextField(_("priority rule (Korean)"), blank=True)
-    priority_notes_en = models.TextField(_("priority rule (English)"), blank=True)
-
-    class Meta:
-        verbose_name = _("kit offer")
-        verbose_name_plural = _("kit offers")
-
-    def __str__(self) -> str:
-        return str(self.district)
-
-
-class KitStock(models.Model):
-    """The row locked while a district's stock of an item changes; its quantity is the ledger's sum."""
-
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
-    )
-    item = models.ForeignKey(KitItem, on_delete=models.PROTECT, related_name="stocks", verbose_name=_("item"))
-    low_stock_threshold = models.PositiveIntegerField(
-        _("low-stock alert at"), default=5, help_text=_("Staff are alerted when what is left falls to this.")
-    )
-
-    class Meta:
-        ordering = ["district", "item__position", "item_id"]
-        verbose_name = _("stock")
-        verbose_name_plural = _("stock")
-        constraints = [models.UniqueConstraint(fields=["district", "item"], name="kitstock_one_per_item")]
-
-    def __str__(self) -> str:
-        return f"{self.district} · {self.item}"
-
-
-class MovementKind(models.TextChoices):
-    RECEIPT = "receipt", _("Receipt")
-    ADJUSTMENT = "adjustment", _("Adjustment")
-    RESERVATION = "reservation", _("Reserved for a request")
-    RELEASE = "release", _("Released from a request")
-
-
-class StockMovement(models.Model):
-    """The ledger: one signed row per change of a district's stock of an item. Never edited."""
-
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
-    )
-    item = models.ForeignKey(KitItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
-    quantity = models.IntegerField(_("quantity"))
-    kind = models.CharField(_("kind"), max_length=12, choices=MovementKind.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    request = models.ForeignKey(
-        "safety.KitRequest",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="movements",
-        verbose_name=_("request"),
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("stock movement")
-        verbose_name_plural = _("stock ledger")
-        indexes = [models.Index(fields=["district", "item", "created_at"], name="stockmovement_ledger_idx")]
-        constraints = [
-            models.CheckConstraint(condition=~Q(quantity=0), name="stockmovement_not_zero"),
-            # Traceable: an adjustment says why, a reservation or release names its request.
-            models.CheckConstraint(
-                condition=~Q(kind="adjustment") | ~Q(reason=""), name="stockmovement_adjustment_has_reason"
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind__in=["reservation", "release"]) | Q(request__isnull=False),
-                name="stockmovement_reservation_has_request",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.quantity:+d} · {self.item}"
+from .catalogue import KitItem, KitOffer
 
 
 class KitRequestStatus(models.TextChoices):
@@ -222,6 +88,7 @@ class KitRequest(EligibilityRecord):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["eligibility_lines", "preferred_windows"])
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("kit request")

@@ -26,10 +26,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
+from households.selectors import household_for
+from households.services import applicant_household
 from portal.errors import DomainError
 from portal.models import District
-from programs.selectors import household_for
-from programs.services.applications import ApplicationError, applicant_household
+from portal.timeutils import local_today, to_local
 
 from .availability import Day, SlotState, room_days, slot_times
 from .forms import BookingForm, BookingTimeForm, initial_from_query
@@ -47,7 +48,7 @@ from .models import (
     Suspension,
     Weekday,
 )
-from .rules import check_booking, to_local, week_start
+from .rules import check_booking, week_start
 from .services import (
     BookingError,
     booking_cancel,
@@ -155,7 +156,7 @@ def _place(booking: Booking) -> str:
     return f"{booking.room.space.display_name} · {booking.room.display_name}"
 
 
-def _add_booking_error(form: BookingTimeForm, error: ApplicationError) -> None:
+def _add_booking_error(form: BookingTimeForm, error: DomainError) -> None:
     if isinstance(error, BookingError) and error.failures:
         form.add_failures(error.by_field())
     else:
@@ -223,7 +224,7 @@ def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     rooms = list(space.rooms.filter(is_active=True).order_by("name", "pk")) if space.is_active else []
     for room in rooms:
         room.rule_lines = room_rule_lines(room)
-    today = to_local(timezone.now()).date()
+    today = local_today()
     closures = list(
         Closure.objects.filter(space=space, ends_on__gte=today)
         .select_related("room")
@@ -308,7 +309,7 @@ def room_week(request: HttpRequest, pk: int) -> HttpResponse:
     Weeks before this one and after the room's booking window are not shown."""
     room = _bookable_room(pk)
     now = timezone.now()
-    today = to_local(now).date()
+    today = local_today(now)
     first_monday = week_start(today)
     last_monday = week_start(today + timedelta(days=room.max_days_ahead))
     monday = first_monday

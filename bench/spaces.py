@@ -25,9 +25,10 @@ from django.utils import timezone
 
 from households.models import Consent, Household
 from portal.models import District
+from portal.timeutils import local_datetime
 from spaces.availability import room_days
 from spaces.models import Booking, OpeningHours, Room, Space
-from spaces.rules import local_datetime, week_start
+from spaces.rules import week_start
 from spaces.services import booking_create
 
 SPACE_PREFIX = "bench-space-"

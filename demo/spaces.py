@@ -21,9 +21,10 @@ import holidays
 from django.db import models
 from django.utils import timezone
 
+from portal.errors import DomainError
 from portal.models import District, Neighbourhood, User
+from portal.timeutils import local_datetime
 from programs.models import Program, ProgramSession
-from programs.services.applications import ApplicationError
 from spaces.availability import room_days
 from spaces.models import (
     AccessFeature,
@@ -38,7 +39,7 @@ from spaces.models import (
     RoomKind,
     Space,
 )
-from spaces.rules import local_datetime, week_start
+from spaces.rules import week_start
 from spaces.services import BookingError, booking_create, series_conflicts, series_create, series_dates
 
 JUNGGU, GWANAK = "11140", "11620"
@@ -425,5 +426,5 @@ def _resident_bookings(email: str, wanted: list[tuple], spaces: dict[str, Space]
                 headcount=headcount,
                 purpose=purpose,
             )
-        except ApplicationError:  # BookingError included
+        except DomainError:  # a BookingError, or the profile is incomplete
             continue  # the loader never fails on a demo booking (e.g. the profile was edited)

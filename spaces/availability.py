@@ -12,8 +12,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.timeutils import local_datetime, local_midnight, local_today, to_local
+
 from .models import ACTIVE_STATUSES, Booking, BookingStatus, Closure, OpeningHours, Room
-from .rules import local_datetime, to_local
 
 MAX_RANGE_DAYS = 31
 
@@ -84,8 +85,8 @@ def room_days(room: Room, first: date, last: date, *, now: datetime | None = Non
             ends_on__gte=first,
         )
     )
-    window_from = local_datetime(first, time.min)
-    window_to = local_datetime(last + timedelta(days=1), time.min)
+    window_from = local_midnight(first)
+    window_to = local_midnight(last, days=1)
     # Bookings never run past midnight, so starts_at >= window_from - 1 day bounds the index range scan.
     bookings = list(
         Booking.objects.filter(
@@ -99,7 +100,7 @@ def room_days(room: Room, first: date, last: date, *, now: datetime | None = Non
         .values_list("starts_at", "ends_at", "status")
     )
     earliest = now + timedelta(hours=room.min_notice_hours)
-    latest_day = to_local(now).date() + timedelta(days=room.max_days_ahead)
+    latest_day = local_today(now) + timedelta(days=room.max_days_ahead)
     step = timedelta(minutes=room.slot_minutes)
     days = []
     day = first
@@ -110,7 +111,7 @@ def room_days(room: Room, first: date, last: date, *, now: datetime | None = Non
             open_intervals=hours.get(day.weekday(), []),
             closure=(closure.note or str(closure.get_reason_display())) if closure else "",
         )
-        day_from = local_datetime(day, time.min)
+        day_from = local_midnight(day)
         day_to = day_from + timedelta(days=1)
         entry.taken = [
             (to_local(s), to_local(e), status) for s, e, status in bookings if s < day_to and e > day_from

@@ -9,11 +9,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.timeutils import local_datetime, local_today
+
 from .models import OpeningHours, Room
-from .rules import RuleFailure, local_datetime, to_local
+from .rules import RuleFailure
 
 # Which form field shows a rule failure of this BookingError field ("__all__": the top of the form).
 FAILURE_FIELDS = {
@@ -87,7 +88,7 @@ class BookingTimeForm(forms.Form):
         placeholder = [("", _("Choose a time"))]
         self.fields["start_time"].choices = placeholder + [(value, value) for value in starts]
         self.fields["end_time"].choices = placeholder + [(value, value) for value in ends]
-        today = to_local(timezone.now()).date()
+        today = local_today()
         self.fields["date"].widget.attrs.update(
             {"min": today.isoformat(), "max": (today + timedelta(days=room.max_days_ahead)).isoformat()}
         )
@@ -98,7 +99,7 @@ class BookingTimeForm(forms.Form):
 
     def clean_date(self) -> date:
         day = self.cleaned_data["date"]
-        today = to_local(timezone.now()).date()
+        today = local_today()
         if abs((day - today).days) > DATE_SANITY_DAYS:
             raise forms.ValidationError(
                 _("Choose a date within the next %(days)d days.") % {"days": self.room.max_days_ahead},

@@ -15,7 +15,6 @@ one IMMEDIATE transaction, which SQLite runs one at a time.
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +26,8 @@ from simple_history.models import HistoricalRecords
 
 from portal.i18n import localized
 from portal.models import District, Neighbourhood
+from portal.scoping import ScopedManager
+from portal.timeutils import to_local
 
 DEFAULT_RULES = _(
     "The space is for residents' own gatherings and programs. Political, religious and for-profit use "
@@ -90,6 +91,8 @@ class Space(models.Model):
     rules_en = models.TextField(_("house rules (English)"), blank=True)
     is_active = models.BooleanField(_("open for bookings"), default=True)
     history = HistoricalRecords()
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["district__code", "name", "pk"]
@@ -359,6 +362,10 @@ class BookingSeries(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = ScopedManager()
+    # Staff of the room's space's district run the series.
+    district_scope = "room__space__district"
+
     class Meta:
         ordering = ["-starts_on", "pk"]
         verbose_name = _("booking series")
@@ -422,6 +429,10 @@ class Booking(models.Model):
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["reminder_sent_at"])
 
+    # Scoped by the space's district (copied into `district`), not the household's: the space's staff run
+    # its rooms.
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["starts_at", "pk"]
         verbose_name = _("booking")
@@ -446,7 +457,7 @@ class Booking(models.Model):
     @property
     def reference(self) -> str:
         # The year in Seoul: a booking made at 08:00 on 1 January belongs to the new year.
-        year = self.created_at.astimezone(ZoneInfo(settings.TIME_ZONE)).year if self.created_at else ""
+        year = to_local(self.created_at).year if self.created_at else ""
         return f"BK-{year}-{self.pk:06d}" if self.pk else str(_("New booking"))
 
     @property
@@ -484,6 +495,8 @@ class Suspension(models.Model):
         verbose_name=_("lifted by"),
     )
     history = HistoricalRecords()
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-starts_at"]

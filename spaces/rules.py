@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from portal.timeutils import local_datetime, to_local
 
 from .models import (
     ACTIVE_STATUSES,
@@ -32,19 +32,6 @@ from .models import (
 )
 
 FAR_FUTURE = timedelta(days=3650)
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def to_local(moment: datetime) -> datetime:
-    return moment.astimezone(local_zone())
-
-
-def local_datetime(day: date, clock) -> datetime:
-    """An aware datetime for a local date and wall-clock time."""
-    return datetime.combine(day, clock, tzinfo=local_zone())
 
 
 def week_start(day: date) -> date:

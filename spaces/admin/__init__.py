@@ -3,10 +3,10 @@ policy; the booking review queue; staff booking series; no-show bans; a calendar
 
 Nothing here changes a booking by itself: approvals, refusals, attendance, cancellations, series and
 lifting a ban all go through spaces.services (transition table, locks, audit events, notifications).
-Every queryset is scoped through portal.scoping_legacy, so district staff see their own district's spaces only
-and another district's row answers "doesn't exist", as Django's change view does.
+Every queryset is scoped with `visible_to` (portal.scoping), so district staff see their own district's
+spaces only and another district's row answers "doesn't exist", as Django's change view does.
 
-Times: bookings are stored in UTC and shown in Asia/Seoul (spaces.rules.to_local); opening hours and
+Times: bookings are stored in UTC and shown in Asia/Seoul (portal.timeutils.to_local); opening hours and
 closures are local wall-clock times and dates already.
 
 Modules: common (shared helpers), setup (spaces, rooms, hours, closures, policy, the space calendar),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -23,21 +23,19 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator, ScopedHistoryMixin
-from portal.scoping_legacy import (
-    bookings_visible_to,
-    spaces_visible_to,
-)
+from portal.timeutils import local_midnight, local_today, to_local
 
 from ..models import (
     Booking,
     BookingPolicy,
+    Space,
     Suspension,
 )
-from ..rules import active_suspension, local_datetime, to_local
+from ..rules import active_suspension
 from ..services import (
-    TRANSITIONS,
     BookingError,
     booking_decide,
+    booking_flow,
     booking_mark_attendance,
     booking_staff_cancel,
 )
@@ -53,7 +51,7 @@ class SpaceFilter(admin.SimpleListFilter):
     parameter_name = "space"
 
     def lookups(self, request, model_admin):
-        spaces = spaces_visible_to(request.user).order_by("name", "pk").values_list("pk", "name")
+        spaces = Space.objects.visible_to(request.user).order_by("name", "pk").values_list("pk", "name")
         return [(str(pk), name) for pk, name in spaces]
 
     def queryset(self, request, queryset):
@@ -75,7 +73,7 @@ class WhenFilter(admin.SimpleListFilter):
         if self.value() == "upcoming":
             return queryset.filter(ends_at__gt=now)
         if self.value() == "today":
-            day_from = local_datetime(to_local(now).date(), time.min)
+            day_from = local_midnight(local_today(now))
             return queryset.filter(starts_at__lt=day_from + timedelta(days=1), ends_at__gt=day_from)
         if self.value() == "past":
             return queryset.filter(ends_at__lte=now)
@@ -143,7 +141,7 @@ REFERENCE_SEARCH = re.compile(r"^(?:BK-?)?(?:\d{4}-)?0*(\d{1,15})$", re.IGNORECA
 
 
 def decision_possible(booking: Booking, action: str, now: datetime) -> bool:
-    if DECISION_STATUS[action] not in TRANSITIONS.get(booking.status, set()):
+    if not booking_flow.allows(booking.status, DECISION_STATUS[action]):
         return False
     if action == "approve":
         return booking.starts_at > now
@@ -210,10 +208,10 @@ class BookingAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryAdmi
         return [name for _title, options in self.fieldsets for name in options["fields"]]
 
     def get_queryset(self, request: HttpRequest):
-        return bookings_visible_to(request.user, super().get_queryset(request))
+        return super().get_queryset(request).visible_to(request.user)
 
     def get_object(self, request, object_id, from_field=None):
-        queryset = bookings_visible_to(request.user, Booking.objects.select_related(*BOOKING_DETAIL_RELATED))
+        queryset = Booking.objects.select_related(*BOOKING_DETAIL_RELATED).visible_to(request.user)
         field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
         try:
             return queryset.get(**{field.name: field.to_python(object_id)})

@@ -12,16 +12,14 @@ from django.utils.translation import gettext, pgettext_lazy
 
 from portal.masking import mask_name
 from portal.models import District
-from portal.scoping_legacy import (
-    spaces_visible_to,
-)
+from portal.timeutils import to_local
 
 from ..models import (
     Booking,
     BookingStatus,
     Room,
+    Space,
 )
-from ..rules import to_local
 
 B = BookingStatus
 # A bulk action runs one locked transaction per row: keep one request's work bounded.
@@ -51,7 +49,7 @@ def own_districts(request: HttpRequest):
 
 
 def visible_rooms(request: HttpRequest):
-    return Room.objects.filter(space__in=spaces_visible_to(request.user)).select_related("space")
+    return Room.objects.filter(space__in=Space.objects.visible_to(request.user)).select_related("space")
 
 
 def local_span(starts_at: datetime, ends_at: datetime) -> str:

@@ -19,10 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import CappedCountPaginator, ScopedHistoryMixin
-from portal.scoping_legacy import (
-    booking_series_visible_to,
-    programs_visible_to,
-)
+from portal.timeutils import to_local
 
 from ..models import (
     UPCOMING_STATUSES,
@@ -30,7 +27,7 @@ from ..models import (
     Room,
     Weekday,
 )
-from ..rules import to_local
+from ..selectors import programs_visible_to
 from ..services import (
     BookingError,
     SeriesError,
@@ -112,7 +109,7 @@ class BookingSeriesAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
                 ),
             )
         )
-        return booking_series_visible_to(request.user, queryset)
+        return queryset.visible_to(request.user)
 
     def get_object(self, request, object_id, from_field=None):
         queryset = self.get_queryset(request).select_related("room__space", "program", "created_by")

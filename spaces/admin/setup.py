@@ -3,7 +3,7 @@ booking policy."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,7 +13,6 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
@@ -22,9 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import CappedCountPaginator, ScopedHistoryMixin
 from portal.models import Neighbourhood
-from portal.scoping_legacy import (
-    spaces_visible_to,
-)
+from portal.timeutils import local_midnight, local_today, to_local
 
 from ..availability import room_days
 from ..models import (
@@ -39,7 +36,7 @@ from ..models import (
     Room,
     Space,
 )
-from ..rules import local_datetime, to_local, week_start
+from ..rules import week_start
 from .common import WEEKDAY_SHORT, korean_holidays, one_year_after, own_districts, visible_rooms, who_booked
 
 # --- spaces, rooms, hours, closures ----------------------------------------------------------------
@@ -113,7 +110,7 @@ class ClosureInline(admin.TabularInline):
     verbose_name_plural = _("Closures (current and upcoming)")
 
     def get_queryset(self, request):
-        today = to_local(timezone.now()).date()
+        today = local_today()
         return super().get_queryset(request).filter(ends_on__gte=today).select_related("room__space")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -168,7 +165,7 @@ class SpaceAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).annotate(room_total=Count("rooms"))
-        return spaces_visible_to(request.user, queryset)
+        return queryset.visible_to(request.user)
 
     def get_list_filter(self, request):
         return ("is_active", "district") if request.user.sees_all_districts else ("is_active",)
@@ -216,7 +213,7 @@ class SpaceAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     )
     def add_holiday_closures(self, request, queryset):
         """One whole-space closure per public holiday. Running it again adds only what is missing."""
-        today = to_local(timezone.now()).date()
+        today = local_today()
         last = one_year_after(today) - timedelta(days=1)
         days = korean_holidays(today, last)
         spaces = list(queryset.order_by("pk"))
@@ -283,7 +280,7 @@ class SpaceAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
         if not self.has_view_permission(request, space):
             raise PermissionDenied
         view = "day" if request.GET.get("view") == "day" else "week"
-        today = to_local(timezone.now()).date()
+        today = local_today()
         try:
             chosen = date.fromisoformat(request.GET.get("date", ""))
         except ValueError:
@@ -293,8 +290,8 @@ class SpaceAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
         step = timedelta(days=1 if view == "day" else 7)
 
         rooms = list(space.rooms.order_by("name", "pk"))
-        window_from = local_datetime(first, time.min)
-        window_to = local_datetime(last + timedelta(days=1), time.min)
+        window_from = local_midnight(first)
+        window_to = local_midnight(last, days=1)
         # Every room's bookings in the range at once, with what the cells print (no query per booking).
         bookings = list(
             Booking.objects.filter(
@@ -407,14 +404,14 @@ class RoomAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(space__in=spaces_visible_to(request.user))
+        return super().get_queryset(request).filter(space__in=Space.objects.visible_to(request.user))
 
     def get_readonly_fields(self, request, obj=None):
         return ("space",) if obj is not None else ()  # its bookings belong to the space's district
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "space":
-            kwargs["queryset"] = spaces_visible_to(request.user).order_by("name")
+            kwargs["queryset"] = Space.objects.visible_to(request.user).order_by("name")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -426,7 +423,7 @@ class UpcomingClosureFilter(admin.SimpleListFilter):
         return [("upcoming", _("Current and upcoming")), ("past", _("Past"))]
 
     def queryset(self, request, queryset):
-        today = to_local(timezone.now()).date()
+        today = local_today()
         if self.value() == "upcoming":
             return queryset.filter(ends_on__gte=today)
         if self.value() == "past":
@@ -449,11 +446,11 @@ class ClosureAdmin(admin.ModelAdmin):
     fields = ("space", "room", "starts_on", "ends_on", "reason", "note")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(space__in=spaces_visible_to(request.user))
+        return super().get_queryset(request).filter(space__in=Space.objects.visible_to(request.user))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "space":
-            kwargs["queryset"] = spaces_visible_to(request.user).order_by("name")
+            kwargs["queryset"] = Space.objects.visible_to(request.user).order_by("name")
         elif db_field.name == "room":
             kwargs["queryset"] = visible_rooms(request).order_by("space__name", "name")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

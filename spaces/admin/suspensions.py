@@ -14,9 +14,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator, ScopedHistoryMixin
 from portal.masking import mask_name
-from portal.scoping_legacy import (
-    suspensions_visible_to,
-)
 
 from ..models import (
     Suspension,
@@ -72,7 +69,7 @@ class SuspensionAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryA
         return self.fields
 
     def get_queryset(self, request):
-        return suspensions_visible_to(request.user, super().get_queryset(request))
+        return super().get_queryset(request).visible_to(request.user)
 
     def get_object(self, request, object_id, from_field=None):
         queryset = self.get_queryset(request).select_related("household__user", "district", "lifted_by")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEvent, Notification
+from portal.timeutils import to_local
 from programs.models import ProgramSession
 from spaces.admin.bookings import SpaceFilter
 from spaces.admin.common import korean_holidays, one_year_after
@@ -26,7 +27,6 @@ from spaces.models import (
     Suspension,
     Weekday,
 )
-from spaces.rules import to_local
 from spaces.services import series_create, series_dates
 from tests.factories import (
     GWANAK,

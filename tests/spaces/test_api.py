@@ -14,6 +14,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from portal.models import AuditEvent
+from portal.timeutils import to_local
 from spaces.models import (
     Amenity,
     Booking,
@@ -24,7 +25,7 @@ from spaces.models import (
     Room,
     Space,
 )
-from spaces.rules import to_local, week_start
+from spaces.rules import week_start
 from tests.factories import (
     GWANAK,
     JUNGGU,

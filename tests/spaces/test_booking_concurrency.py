@@ -174,7 +174,7 @@ def test_forty_simultaneous_api_requests_answer_one_201_and_thirty_nine_409():
     from django.utils import timezone
     from rest_framework.test import APIClient
 
-    from spaces.rules import local_datetime, to_local
+    from portal.timeutils import local_datetime, to_local
 
     room = space_with_room(JUNGGU)
     users = [HouseholdFactory(district=district(JUNGGU)).user for _ in range(40)]
@@ -227,7 +227,7 @@ def test_a_series_losing_a_race_reports_conflicts_and_creates_nothing(caseworker
 
     with (
         mock.patch("django.utils.timezone.now", return_value=NOW),
-        mock.patch("spaces.services.series_conflicts", side_effect=racing),
+        mock.patch("spaces.services.series.series_conflicts", side_effect=racing),
         pytest.raises(services.SeriesError) as refused,
     ):
         services.series_create(

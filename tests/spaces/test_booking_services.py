@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from icalendar import Calendar
 
+from households.services import HouseholdError
 from portal.models import AuditEvent, Notification
 from programs.models import ProgramSession
 from spaces import services
@@ -95,7 +96,7 @@ def test_a_refusal_lists_every_failed_rule_by_field(room, household):
 def test_no_profile_no_booking(room):
     from tests.factories import UserFactory
 
-    with pytest.raises(services.ApplicationError) as refused:
+    with pytest.raises(HouseholdError) as refused:
         services.booking_create(
             user=UserFactory(),
             room_id=room.pk,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from demo.spaces import series_window
 from portal.models import AuditEvent, Notification
+from portal.timeutils import to_local
 from programs.models import ProgramSession
 from spaces.models import (
     Booking,
@@ -21,7 +22,7 @@ from spaces.models import (
     Room,
     Space,
 )
-from spaces.rules import to_local, week_start
+from spaces.rules import week_start
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""What the spaces API sends and accepts (the views are in spaces.api).
+"""What the spaces API sends and accepts (the views are in spaces.api.public, .resident and .staff).
 
 Every datetime is written in ISO 8601 with Seoul's offset (2026-03-02T10:00:00+09:00), whatever the
 server's or the request's time zone; a datetime sent without an offset is read as Seoul time.
@@ -18,10 +18,11 @@ from rest_framework import serializers
 from portal.api.errors import ApiErrorDetailSerializer
 from portal.api.fields import LocalizedField
 from portal.masking import mask_name
-from programs.models import Program
+from portal.timeutils import local_today, local_zone
 
-from .availability import MAX_RANGE_DAYS, Day, SlotState
-from .models import (
+from ..availability import MAX_RANGE_DAYS, Day, SlotState
+from ..models import (
+    UPCOMING_STATUSES,
     AccessFeature,
     Amenity,
     Booking,
@@ -35,8 +36,8 @@ from .models import (
     Space,
     Weekday,
 )
-from .rules import local_zone, to_local, week_start
-from .services import UPCOMING_STATUSES, cancel_deadline, resident_can_change
+from ..rules import week_start
+from ..services import cancel_deadline, resident_can_change
 
 
 def enum_field(values: list, description: str):
@@ -240,7 +241,7 @@ class _AvailabilityQuery(serializers.Serializer):
     def validate(self, attrs: dict) -> dict:
         first, last = attrs.get("from"), attrs.get("to")
         if first is None and last is None:
-            first = week_start(to_local(timezone.now()).date())
+            first = week_start(local_today())
         if first is None:
             first = last - timedelta(days=6)
         if last is None:
@@ -547,12 +548,11 @@ class CancelReasonSerializer(serializers.Serializer):
     )
 
 
-class SeriesProgramSerializer(serializers.ModelSerializer):
-    title = LocalizedField("title")
+class SeriesProgramSerializer(serializers.Serializer):
+    """The program a series' bookings are sessions of (programs sits above spaces: no model import)."""
 
-    class Meta:
-        model = Program
-        fields = ("id", "title")
+    id = serializers.IntegerField(read_only=True)
+    title = LocalizedField("title")
 
 
 class BookingSeriesSerializer(serializers.ModelSerializer):

@@ -12,7 +12,7 @@ PORT   ?= 8000
 
 help:
 	@echo "make run    - install, migrate, load demo data, print demo accounts, serve on http://$(HOST):$(PORT)"
-	@echo "make test   - install dev dependencies, lint, check migrations, run the whole test suite"
+	@echo "make test   - install dev dependencies, lint (ruff, the import layers), check migrations, run the suite"
 	@echo "make bench  - city-scale benchmarks (set DATABASE_URL to Postgres for real figures)"
 
 $(PY):
@@ -44,6 +44,7 @@ run: demo
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: lint browser

@@ -1,6 +1,6 @@
 """Staff roles as Django permission groups, kept in sync after every migrate.
 
-The role on the user decides *which rows* they see (portal.scoping_legacy); the group decides *what they may
+The role on the user decides *which rows* they see (each model's visible_to); the group decides *what they may
 do* in the admin. Later issues extend ROLE_PERMISSIONS as their models arrive.
 """
 

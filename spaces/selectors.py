@@ -23,10 +23,7 @@ def series_program_model() -> type[Model]:
 def programs_visible_to(user: Any) -> QuerySet:
     """The programs a staff member sees, by the programs app's own rule (its queryset's `visible_to`: a
     district's programs and its city's city-wide ones)."""
-    programs = series_program_model().objects.all()
-    visible_to = getattr(programs, "visible_to", None)
-    # Without programs' rule, the narrower one: the user's own district's programs.
-    return visible_to(user) if visible_to is not None else scope_to_district(programs, user)
+    return series_program_model().objects.visible_to(user)
 
 
 def programs_editable_by(user: Any) -> QuerySet:

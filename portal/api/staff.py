@@ -14,7 +14,7 @@ from portal.roles import STAFF_ROLES
 
 class StaffModelPermission(permissions.BasePermission):
     """District staff holding the model permission: `view_permission` to read (list, retrieve), and
-    `change_permission` for every other action. Which rows they reach is portal.scoping_legacy's decision
+    `change_permission` for every other action. Which rows they reach is the models' visible_to's
     (the view's get_queryset), not this class's. Subclass and set the two permission names."""
 
     message = gettext_lazy("Only district staff may use this.")

@@ -19,7 +19,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.admin_tools import ScopedHistoryMixin
 from portal.i18n import is_english
 from portal.models import District
-from portal.scoping import scope_to_district
 from spaces.models import Booking
 
 from ..eligibility import evaluate
@@ -92,7 +91,7 @@ class ProgramSessionInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "booking":
             # spaces scopes a booking by its space's district, stored on the booking.
-            kwargs["queryset"] = scope_to_district(Booking.objects.all(), request.user)
+            kwargs["queryset"] = Booking.objects.visible_to(request.user)
             kwargs["widget"] = SessionBookingSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -1,6 +1,6 @@
 """The dashboard's reads: one function per panel, each a handful of aggregate queries returning plain data.
 
-Every function takes the staff member (its querysets start from portal.scoping_legacy, so a district manager
+Every function takes the staff member (its querysets start from each model's visible_to, so a district manager
 can only ever count their own district's rows), the district to show (None: every district the user may
 see, for a city admin) and the period. No function loads the rows it counts: grouping, counting,
 summing and the median are done by the database; Python only reshapes the few grouped rows (and, for
@@ -21,26 +21,16 @@ from django.db.models import Aggregate, Count, F, FloatField, Func, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from households.models import Gender
+from households.models import Gender, Household
+from lockers.models import Delivery, LockerSite
 from portal.i18n import is_english
 from portal.models import User
-from portal.scoping_legacy import (
-    applications_visible_to,
-    bookings_visible_to,
-    deliveries_visible_to,
-    households_visible_to,
-    kit_requests_visible_to,
-    locker_sites_visible_to,
-    programs_visible_to,
-    spaces_visible_to,
-    stock_visible_to,
-)
 from portal.timeutils import local_midnight, local_zone, to_local
-from programs.models import UNDECIDED_STATUSES, ApplicationStatus, ProgramSession
-from safety.models import InstallationVisit, KitItem, KitRequestItem, StockMovement, VisitStatus
+from programs.models import UNDECIDED_STATUSES, Application, ApplicationStatus, Program, ProgramSession
+from safety.models import InstallationVisit, KitItem, KitRequest, KitRequestItem, StockMovement, VisitStatus
 from safety.selectors import stock_levels
 from spaces.models import ACTIVE_STATUSES as BOOKING_ACTIVE
-from spaces.models import BookingStatus, Closure, OpeningHours, Room
+from spaces.models import Booking, BookingStatus, Closure, OpeningHours, Room, Space
 
 # The answer residents are promised (Gwangju Seo-gu): the review queue flags applications older than this.
 ANSWER_PROMISE = timedelta(hours=48)
@@ -146,7 +136,7 @@ def households_panel(user: User, district_id: int | None, period: Period) -> Hou
     conditional counts for the age bands, genders and new registrations; the totals are the sums of
     the few groups. Ages are 만 나이 on the last day of the period, compared as birth-date ranges.
     """
-    rows = _in_district(households_visible_to(user), district_id).filter(
+    rows = _in_district(Household.objects.visible_to(user), district_id).filter(
         anonymized_at__isnull=True, created_at__lt=period.end_at
     )
     age_19, age_40, age_65 = (years_before(period.end, n) for n in (19, 40, 65))
@@ -273,7 +263,7 @@ def median_decision_days(queryset) -> tuple[float | None, int]:
 def applications_panel(user: User, district_id: int | None, period: Period) -> ApplicationsPanel:
     """Applications submitted in the period, by program and status (1 query), the median time to a
     decision (1 query on PostgreSQL, 2 on SQLite) and those waiting more than 48 hours now (1 query)."""
-    scoped = _in_district(applications_visible_to(user), district_id)
+    scoped = _in_district(Application.objects.visible_to(user), district_id)
     in_period = scoped.filter(submitted_at__gte=period.start_at, submitted_at__lt=period.end_at)
     programs: dict[int, ProgramApplications] = {}
     by_status: dict[str, int] = defaultdict(int)
@@ -334,7 +324,7 @@ def sessions_panel(user: User, district_id: int | None, period: Period) -> Sessi
     the participants recorded: 1 query. A district's sessions are those of its own programs and those
     held in its rooms (a city-wide program's sessions count where they were held)."""
     sessions = ProgramSession.objects.filter(
-        program__in=programs_visible_to(user),
+        program__in=Program.objects.visible_to(user),
         starts_at__gte=period.start_at,
         starts_at__lt=period.end_at,
     ).exclude(booking__status__in=CALLED_OFF)
@@ -399,7 +389,7 @@ class KitsPanel:
 def kits_panel(user: User, district_id: int | None, period: Period) -> KitsPanel:
     """Items asked for in requests submitted in the period and items installed (an installed visit) in
     it, per item and month, and the stock left now (the ledger's sums): 4 queries."""
-    requests = _in_district(kit_requests_visible_to(user), district_id)
+    requests = _in_district(KitRequest.objects.visible_to(user), district_id)
     requested = (
         KitRequestItem.objects.filter(
             request__in=requests.filter(submitted_at__gte=period.start_at, submitted_at__lt=period.end_at)
@@ -432,7 +422,7 @@ def kits_panel(user: User, district_id: int | None, period: Period) -> KitsPanel
         stock = stock_levels(district_id)
     else:
         stock = dict(
-            stock_visible_to(user, StockMovement.objects.all())
+            StockMovement.objects.visible_to(user)
             .values("item_id")
             .annotate(total=Sum("quantity"))
             .order_by()
@@ -494,7 +484,7 @@ def lockers_panel(user: User, district_id: int | None, period: Period) -> Locker
     picked_up = Q(picked_up_at__gte=period.start_at, picked_up_at__lt=period.end_at)
     counts = {
         row["compartment__site_id"]: row
-        for row in _in_district(deliveries_visible_to(user), district_id)
+        for row in _in_district(Delivery.objects.visible_to(user), district_id)
         .filter(deposited | picked_up)
         .values("compartment__site_id")
         .annotate(deposited=Count("pk", filter=deposited), picked_up=Count("pk", filter=picked_up))
@@ -508,7 +498,7 @@ def lockers_panel(user: User, district_id: int | None, period: Period) -> Locker
             counts.get(site["pk"], {}).get("deposited", 0),
             counts.get(site["pk"], {}).get("picked_up", 0),
         )
-        for site in _in_district(locker_sites_visible_to(user), district_id)
+        for site in _in_district(LockerSite.objects.visible_to(user), district_id)
         .values("pk", "name", "district__name", "district__name_en")
         .order_by("district__code", "name", "pk")
     ]
@@ -606,7 +596,7 @@ def open_hours_by_room(
 def spaces_panel(user: User, district_id: int | None, period: Period) -> SpacesPanel:
     """Per space: hours booked (active bookings starting in the period, summed in SQL) against hours its
     bookable rooms were open, and no-shows among the bookings whose attendance was marked: 5 queries."""
-    spaces = _in_district(spaces_visible_to(user), district_id)
+    spaces = _in_district(Space.objects.visible_to(user), district_id)
     space_rows = list(spaces.values("pk", "name", "name_en").order_by("district__code", "name", "pk"))
     rooms = list(Room.objects.filter(space__in=spaces, is_active=True).values_list("pk", "space_id"))
     opening = list(
@@ -620,7 +610,7 @@ def spaces_panel(user: User, district_id: int | None, period: Period) -> SpacesP
     open_hours = open_hours_by_room(period, rooms, opening, closures)
     bookings = {
         row["room__space_id"]: row
-        for row in _in_district(bookings_visible_to(user), district_id)
+        for row in _in_district(Booking.objects.visible_to(user), district_id)
         .filter(starts_at__gte=period.start_at, starts_at__lt=period.end_at)
         .values("room__space_id")
         .annotate(

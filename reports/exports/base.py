@@ -239,7 +239,7 @@ class Exporter:
         return cls.program_lookup is not None or cls.filter_program is not Exporter.filter_program
 
     def visible(self, user: User) -> QuerySet:
-        """The rows the user may see: one of the portal.scoping_legacy helpers."""
+        """The rows the user may see: the model's `visible_to(user)`."""
         raise NotImplementedError
 
     # --- the queryset ------------------------------------------------------------------------------

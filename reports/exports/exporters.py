@@ -12,13 +12,12 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from households.models import Employment, Gender, HousingTenure
-from lockers.models import DeliveryStatus
-from portal import scoping_legacy as scoping
+from households.models import Employment, Gender, Household, HousingTenure
+from lockers.models import Delivery, DeliveryStatus
 from portal.models import User
 from programs.models import Application, ApplicationStatus
-from safety.models import KitRequestItem, KitRequestStatus, Priority
-from spaces.models import BookingStatus
+from safety.models import KitRequest, KitRequestItem, KitRequestStatus, Priority
+from spaces.models import Booking, BookingStatus
 
 from .base import CHOICE, CODE, DATE, DATETIME, NUMBER, Column, Exporter, localized
 
@@ -53,7 +52,7 @@ class ApplicationExporter(Exporter):
     )
 
     def visible(self, user: User) -> QuerySet:
-        return scoping.applications_visible_to(user)
+        return Application.objects.visible_to(user)
 
 
 class HouseholdState:
@@ -86,7 +85,7 @@ class HouseholdExporter(Exporter):
     )
 
     def visible(self, user: User) -> QuerySet:
-        return scoping.households_visible_to(user)
+        return Household.objects.visible_to(user)
 
     def filter_status(self, queryset: QuerySet, status: str) -> QuerySet:
         return queryset.filter(anonymized_at__isnull=status != HouseholdState.ANONYMIZED)
@@ -153,7 +152,7 @@ class KitRequestExporter(Exporter):
     )
 
     def visible(self, user: User) -> QuerySet:
-        return scoping.kit_requests_visible_to(user)
+        return KitRequest.objects.visible_to(user)
 
 
 class DeliveryExporter(Exporter):
@@ -185,7 +184,7 @@ class DeliveryExporter(Exporter):
     )
 
     def visible(self, user: User) -> QuerySet:
-        return scoping.deliveries_visible_to(user)
+        return Delivery.objects.visible_to(user)
 
 
 def _booking_reference():
@@ -237,7 +236,7 @@ class BookingExporter(Exporter):
     )
 
     def visible(self, user: User) -> QuerySet:
-        return scoping.bookings_visible_to(user)
+        return Booking.objects.visible_to(user)
 
     def filter_program(self, queryset: QuerySet, program_id: int) -> QuerySet:
         return queryset.filter(Q(series__program_id=program_id) | Q(program_session__program_id=program_id))

@@ -1,6 +1,6 @@
 """The export form: which data set, which format, and the filters (period, program, status, 행정동).
 
-Every choice is scoped to the user: the data sets their role may view, the programs programs_visible_to
+Every choice is scoped to the user: the data sets their role may view, the programs Program.objects.visible_to
 gives them, their own district's 행정동. A program or 행정동 id from another district (a tampered
 request) is not among the choices, so the form answers "select a valid choice" and nothing is
 exported. The cleaned filters are JSON-safe (ISO dates, integer ids) so a background job replays them.
@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import District, Neighbourhood, User
-from portal.scoping_legacy import programs_visible_to
+from programs.models import Program
 from reports.models import ExportJob
 
 from .base import PERSONAL_PERMISSION, Exporter, choice_labels
@@ -76,7 +76,7 @@ class ExportForm(forms.Form):
         self.can_unmask = user.has_perm(PERSONAL_PERMISSION)
         fields = self.fields
         fields["dataset"].choices = [(exporter.name, exporter.label) for exporter in self.exporters]
-        fields["program"].queryset = programs_visible_to(user).order_by("title", "pk")
+        fields["program"].queryset = Program.objects.visible_to(user).order_by("title", "pk")
         # One status list grouped by data set; a value names its data set ("applications:approved"),
         # so a status of another data set is refused rather than silently matching nothing.
         fields["status"].choices = [("", _("All statuses"))] + [
@@ -150,8 +150,6 @@ def _statuses(exporter: type[Exporter]) -> list[tuple[str, str]]:
 
 def describe_filters(dataset: str, filters: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, value) pairs that say in words what an export was filtered by, for the job page."""
-    from programs.models import Program
-
     exporter = EXPORTERS.get(dataset)
     lines: list[tuple[str, str]] = []
     if filters.get("date_from") or filters.get("date_to"):

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.scoping import ScopedManager
+
 
 class PerformanceReport(models.Model):
     district = models.ForeignKey(
@@ -34,6 +36,8 @@ class PerformanceReport(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     generated_at = models.DateTimeField(_("generated"))
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-month", "district__code"]

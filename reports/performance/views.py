@@ -44,10 +44,7 @@ def manager_required(view):
 
 
 def reports_visible_to(user: User):
-    reports = PerformanceReport.objects.select_related("district__city")
-    if user.sees_all_districts:
-        return reports
-    return reports.filter(district_id=user.district_id)
+    return PerformanceReport.objects.select_related("district__city").visible_to(user)
 
 
 def districts_visible_to(user: User):

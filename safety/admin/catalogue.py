@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from portal.models import District
-from portal.scoping_legacy import programs_visible_to
+from programs.models import Program
 
 from ..models import KitItem, KitOffer
 
@@ -33,7 +33,6 @@ class KitOfferAdmin(admin.ModelAdmin):
         if db_field.name == "district" and not request.user.sees_all_districts:
             kwargs["queryset"] = District.objects.filter(pk=request.user.district_id)
         if db_field.name == "program":
-            # programs' visible_to after merge: Program's rule is its own (its district, or city-wide in
-            # the user's city), so it stays in portal.scoping_legacy until Program.objects.visible_to lands.
-            kwargs["queryset"] = programs_visible_to(request.user).order_by("title")
+            # Programs' own rule: the district's programs and its city's city-wide ones.
+            kwargs["queryset"] = Program.objects.visible_to(request.user).order_by("title")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -42,7 +42,8 @@ MOVED = ("exportjob", "performancereport")
 def _is_project_app(label: str) -> bool:
     from django.apps import apps
 
-    return Path(apps.get_app_config(label).path).is_relative_to(settings.BASE_DIR)
+    # A top-level package of the repository (a virtualenv inside the checkout is deeper down).
+    return Path(apps.get_app_config(label).path).parent == Path(settings.BASE_DIR)
 
 
 def _migrate(to_old: bool) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from households.signals import account_deleting
-from spaces.signals import series_booked
+from spaces.signals import booking_rescheduled, series_booked
 
 from . import services
 
@@ -20,3 +20,8 @@ def withdraw_applications(sender: Any, *, user, household, request=None, **kwarg
 @receiver(series_booked, dispatch_uid="programs.sessions_for_booked_series")
 def sessions_for_series(sender: Any, *, series, bookings, **kwargs: Any) -> None:
     services.sessions_for_series(series=series, bookings=bookings)
+
+
+@receiver(booking_rescheduled, dispatch_uid="programs.session_follows_its_booking")
+def session_follows_booking(sender: Any, *, booking, **kwargs: Any) -> None:
+    services.session_follow_booking(booking=booking)

@@ -16,4 +16,4 @@ from .applications import (  # noqa: F401
 from .documents import document_attach  # noqa: F401
 from .lottery import lottery_draw, lottery_draws_due  # noqa: F401
 from .rules import program_root_group, program_rules_changed  # noqa: F401
-from .sessions import sessions_for_series  # noqa: F401
+from .sessions import session_follow_booking, sessions_for_series  # noqa: F401

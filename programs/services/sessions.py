@@ -1,4 +1,5 @@
-"""A program's sessions, created from the room bookings of a series booked for it."""
+"""A program's sessions held in room bookings: created for a series booked for the program, moved with
+their booking."""
 
 from __future__ import annotations
 
@@ -20,3 +21,10 @@ def sessions_for_series(*, series: Any, bookings: Iterable[Any]) -> list[Program
         ProgramSession(program_id=series.program_id, booking=b, starts_at=b.starts_at, ends_at=b.ends_at)
         for b in bookings
     )
+
+
+def session_follow_booking(*, booking: Any) -> None:
+    """A rescheduled booking moves the session held in it (the session copies its booking's time on save)."""
+    session = ProgramSession.objects.filter(booking=booking).first()
+    if session is not None:
+        session.save()

@@ -27,6 +27,7 @@ from portal.workflow import Workflow
 
 from ..models import UPCOMING_STATUSES, Booking, BookingStatus, Room
 from ..rules import check_booking
+from ..signals import booking_rescheduled
 from .errors import BookingError
 from .locking import lock_room_days, save_once_free
 from .suspensions import apply_no_show_rule
@@ -257,9 +258,7 @@ def booking_reschedule(
             },
         )
         tell_household(booking, "booking.rescheduled")
-        if hasattr(booking, "program_session"):
-            session = booking.program_session
-            session.save()  # copies the new time
+        booking_rescheduled.send(sender=Booking, booking=booking)  # e.g. a program session held in it
     return booking
 
 

@@ -1,17 +1,19 @@
 """programs answers the events of the apps below it: an account being deleted withdraws its
 applications (households.signals.account_deleting), a series booked for a program gives the program its
-sessions (spaces.signals.series_booked)."""
+sessions (spaces.signals.series_booked), and a rescheduled booking moves its session."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 
 from households.services import account_delete
 from portal.models import AuditEvent, Notification
+from portal.timeutils import local_today
 from programs.models import Application, ApplicationStatus, ProgramSession
 from spaces.models import BookingSeries
+from spaces.services import booking_reschedule
 from spaces.signals import series_booked
 from tests.factories import (
     ApplicationFactory,
@@ -19,6 +21,7 @@ from tests.factories import (
     ProgramFactory,
     UserFactory,
     book,
+    seoul,
     space_with_room,
 )
 
@@ -113,3 +116,24 @@ def test_a_series_for_no_program_gives_no_sessions(caseworker_a):
     series_booked.send(sender=BookingSeries, series=series, bookings=[booking])
 
     assert not ProgramSession.objects.exists()
+
+
+def test_a_rescheduled_booking_moves_the_session_held_in_it(caseworker_a):
+    """spaces.signals.booking_rescheduled: the session takes its booking's new time."""
+    room = space_with_room()
+    day = (local_today() + timedelta(days=2)).isoformat()
+    booking = book(room, start=f"{day} 10:00", end=f"{day} 11:00")
+    session = ProgramSession.objects.create(
+        program=ProgramFactory(), booking=booking, starts_at=booking.starts_at, ends_at=booking.ends_at
+    )
+
+    booking_reschedule(
+        actor=caseworker_a,
+        booking_id=booking.pk,
+        starts_at=seoul(f"{day} 14:00"),
+        ends_at=seoul(f"{day} 15:00"),
+        as_staff=True,
+    )
+
+    session.refresh_from_db()
+    assert (session.starts_at, session.ends_at) == (seoul(f"{day} 14:00"), seoul(f"{day} 15:00"))

@@ -24,7 +24,9 @@ from demo.loader import load_demo
 from portal.models import District, User
 from reports.models import ExportJob, PerformanceReport
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback, as every transactional test here: the test starts from the database as migrate left
+# it (content types, role groups, reference data) and its flush leaves the next such test a clean slate.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 # Each project app's newest migration at commit 0b7e004, before the reports app existed. A project app
 # missing here did not exist then (it is migrated to zero); other apps (Django's, third parties') stay.

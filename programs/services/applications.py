@@ -91,7 +91,7 @@ class ApplicationError(DomainError):
         return super().by_field()
 
 
-flow = Workflow(
+application_flow = Workflow(
     model=Application,
     transitions=TRANSITIONS,
     action="programs.application",
@@ -108,7 +108,7 @@ flow = Workflow(
 def notify_resident(application: Application, template: str) -> None:
     """The resident's message about the application's latest move (once per channel per move)."""
     program = application.program
-    flow.notify(
+    application_flow.notify(
         application,
         template,
         user=application.household.user,
@@ -232,7 +232,7 @@ def application_submit(
                 draft.save()
             # The reference is the row's id under the year: unique without a shared counter to lock.
             draft.reference = f"HN-{timezone.localtime(now).year}-{draft.pk:06d}"
-            flow.move(
+            application_flow.move(
                 draft,
                 S.SUBMITTED,
                 actor=user,
@@ -264,7 +264,7 @@ def application_evaluate(*, application_id: int) -> Application:
     Idempotent: an application already judged, or no longer submitted, is left as it is.
     """
     with transaction.atomic():
-        application = flow.lock(application_id)
+        application = application_flow.lock(application_id)
         if application.status != S.SUBMITTED or application.eligibility_checked_at is not None:
             return application
         outcome = eligibility_for(program=application.program, household=application.household)
@@ -272,18 +272,18 @@ def application_evaluate(*, application_id: int) -> Application:
         method = application.program.selection_method
         if outcome.verdict != Verdict.ELIGIBLE:
             # Never an automatic refusal: a caseworker looks at what did not match or is missing.
-            flow.move(application, S.UNDER_REVIEW, actor=None)
+            application_flow.move(application, S.UNDER_REVIEW, actor=None)
             notify_resident(application, "application.under_review")
         elif method == SelectionMethod.FIRST_COME:
             program = _lock_program(application.program_id)
             if _has_place(program):
-                flow.move(application, S.APPROVED, actor=None, decided_at=timezone.now())
+                application_flow.move(application, S.APPROVED, actor=None, decided_at=timezone.now())
                 notify_resident(application, "application.approved")
             else:
-                flow.move(application, S.WAITLISTED, actor=None)
+                application_flow.move(application, S.WAITLISTED, actor=None)
                 notify_resident(application, "application.waitlisted")
         elif method == SelectionMethod.REVIEW:
-            flow.move(application, S.UNDER_REVIEW, actor=None)
+            application_flow.move(application, S.UNDER_REVIEW, actor=None)
             notify_resident(application, "application.under_review")
         # Lottery entries stay "submitted" until the draw at the deadline.
     return application
@@ -292,20 +292,20 @@ def application_evaluate(*, application_id: int) -> Application:
 @transaction.atomic
 def application_provide_info(*, user: User, application: Application, answers: dict[str, Any]) -> Application:
     """The resident answers a request for more information: the application returns to review."""
-    application = flow.lock(application.pk)
+    application = application_flow.lock(application.pk)
     if application.household.user_id != user.pk:
         raise ApplicationError("not_found", _("Application not found."))
     if application.status != S.INFO_REQUESTED:
         raise ApplicationError("invalid_transition", _("No information was asked for on this application."))
     application.answers = answers
-    return flow.move(application, S.UNDER_REVIEW, actor=user)
+    return application_flow.move(application, S.UNDER_REVIEW, actor=user)
 
 
 @transaction.atomic
 def application_cancel(
     *, user: User, application: Application, request: HttpRequest | None = None
 ) -> Application:
-    application = flow.lock(application.pk)
+    application = application_flow.lock(application.pk)
     if application.household.user_id != user.pk:
         raise ApplicationError("not_found", _("Application not found."))
     if application.status not in CANCELLABLE:
@@ -333,7 +333,7 @@ def applications_withdraw_for_deleted_account(
     )
     withdrawn = 0
     for pk in ids:
-        application = flow.lock(pk)
+        application = application_flow.lock(pk)
         if application.status in CANCELLABLE:  # a decision may have finished it meanwhile
             _withdraw(application, actor=user, request=request, tell=False)
             withdrawn += 1
@@ -354,7 +354,7 @@ def _withdraw(
         application.delete()
         transaction.on_commit(lambda: _delete_files(files))
         return application
-    flow.move(application, S.CANCELLED, actor=actor, request=request)
+    application_flow.move(application, S.CANCELLED, actor=actor, request=request)
     if tell:
         notify_resident(application, "application.cancelled")
     if held_a_place:
@@ -378,7 +378,7 @@ def _promote_from_waitlist(program: Program) -> Application | None:
     )
     if head is None:
         return None
-    flow.move(head, S.APPROVED, actor=None, decided_at=timezone.now())
+    application_flow.move(head, S.APPROVED, actor=None, decided_at=timezone.now())
     notify_resident(head, "application.promoted")
     return head
 
@@ -408,8 +408,8 @@ def application_decide(
             else _("Say what information is needed: the resident will read it."),
             field="reason",
         )
-    application = flow.lock(application.pk)
-    flow.check(application, to)  # before the capacity check: a decided application is not "full"
+    application = application_flow.lock(application.pk)
+    application_flow.check(application, to)  # before the capacity check: a decided application is not "full"
     fields: dict[str, Any] = {}
     if to in (S.APPROVED, S.REJECTED):
         fields.update(decided_at=timezone.now(), decided_by=actor)
@@ -422,7 +422,7 @@ def application_decide(
             raise ApplicationError(
                 "full", _("All places are taken: put the application on the waiting list instead.")
             )
-    flow.move(application, to, actor=actor, request=request, **fields)
+    application_flow.move(application, to, actor=actor, request=request, **fields)
     template = {
         S.APPROVED: "application.approved",
         S.REJECTED: "application.rejected",

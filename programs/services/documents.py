@@ -10,7 +10,7 @@ from portal.models import User
 
 from ..answers import ALLOWED_UPLOAD_TYPES, upload_problem
 from ..models import Application, ApplicationDocument, ApplicationStatus, ProgramQuestion, QuestionKind
-from .applications import ApplicationError, flow
+from .applications import ApplicationError, application_flow
 
 S = ApplicationStatus
 
@@ -19,7 +19,7 @@ S = ApplicationStatus
 def document_attach(
     *, user: User, application: Application, question: ProgramQuestion | None, upload: UploadedFile
 ) -> ApplicationDocument:
-    application = flow.lock(application.pk)
+    application = application_flow.lock(application.pk)
     if application.household.user_id != user.pk:
         raise ApplicationError("not_found", _("Application not found."))
     if application.status not in (S.DRAFT, S.INFO_REQUESTED):

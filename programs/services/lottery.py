@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Application, ApplicationStatus, LotteryDraw, Program, ProgramStatus, SelectionMethod
-from .applications import flow, notify_resident
+from .applications import application_flow, notify_resident
 
 S = ApplicationStatus
 
@@ -55,11 +55,11 @@ def lottery_draw(*, program_id: int, seed: str | None = None) -> LotteryDraw | N
     for rank, pk in enumerate(order, start=1):
         application = by_id[pk]
         if places is None or approved < places:
-            flow.move(application, S.APPROVED, actor=None, lottery_rank=rank, decided_at=now)
+            application_flow.move(application, S.APPROVED, actor=None, lottery_rank=rank, decided_at=now)
             notify_resident(application, "application.approved")
             approved += 1
         else:
-            flow.move(application, S.WAITLISTED, actor=None, lottery_rank=rank)
+            application_flow.move(application, S.WAITLISTED, actor=None, lottery_rank=rank)
             notify_resident(application, "application.waitlisted")
     return LotteryDraw.objects.create(
         program=program, seed=seed, entrants=len(order), approved=approved, order=order

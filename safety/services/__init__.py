@@ -14,7 +14,7 @@ from .base import (
     STAFF_ACTIONS,
     TRANSITIONS,
     SafetyError,
-    flow,
+    kit_request_flow,
 )
 from .requests import (
     active_offer,
@@ -40,7 +40,7 @@ __all__ = [
     "SafetyError",
     "active_offer",
     "clean_windows",
-    "flow",
+    "kit_request_flow",
     "kit_request_approve",
     "kit_request_cancel",
     "kit_request_decide",

@@ -1,6 +1,6 @@
 """What every safety service shares: the refusal, the kit request's transition table and its workflow.
 
-Every state change of a kit request is one transaction through ``flow``: it locks the request row,
+Every state change of a kit request is one transaction through ``kit_request_flow``: it locks the request row,
 checks TRANSITIONS, saves the status with its history user, writes the audit event
 ("safety.kit_request.<status>", with the request's reference) and queues the resident's message on commit
 through the outbox.
@@ -76,7 +76,7 @@ class SafetyError(DomainError):
     }
 
 
-flow = Workflow(
+kit_request_flow = Workflow(
     model=KitRequest,
     transitions=TRANSITIONS,
     action="safety.kit_request",
@@ -93,12 +93,14 @@ flow = Workflow(
 
 def refuse_transition(kit_request: KitRequest) -> SafetyError:
     """The workflow's own refusal, for a move the table allows but the service does not (see approve)."""
-    return SafetyError("invalid_transition", flow.refused % {"status": kit_request.get_status_display()})
+    return SafetyError(
+        "invalid_transition", kit_request_flow.refused % {"status": kit_request.get_status_display()}
+    )
 
 
 def tell_resident(kit_request: KitRequest, template: str, **context: Any) -> None:
     """The resident's message about the request's latest audit event: one per channel per event."""
-    flow.notify(
+    kit_request_flow.notify(
         kit_request,
         template,
         user=kit_request.household.user,
@@ -113,7 +115,7 @@ def tell_resident(kit_request: KitRequest, template: str, **context: Any) -> Non
 
 def own_request(kit_request: KitRequest, user: User) -> KitRequest:
     """The resident's own request, locked; anyone else's is "not found"."""
-    locked = flow.lock(kit_request.pk)
+    locked = kit_request_flow.lock(kit_request.pk)
     if locked.household.user_id != user.pk:
         raise SafetyError("not_found", _("Request not found."))
     return locked

@@ -1,7 +1,7 @@
 """Kit requests: the resident's request, cancellation and survey; the staff's decision.
 
 Approving reserves one of each requested item from the district's stock (safety.services.stock); every
-move goes through the kit request workflow (safety.services.base.flow).
+move goes through the kit request workflow (safety.services.base.kit_request_flow).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from .base import (
     RENTER_TENURES,
     S,
     SafetyError,
-    flow,
+    kit_request_flow,
     own_request,
     refuse_transition,
     tell_resident,
@@ -153,7 +153,9 @@ def kit_request_submit(
     except IntegrityError as exc:  # the database's one-open-request rule, under a race
         raise SafetyError("duplicate", _("You already have an open safety kit request.")) from exc
     KitRequestItem.objects.bulk_create(KitRequestItem(request=kit_request, item_id=pk) for pk in chosen)
-    flow.record(kit_request, "safety.kit_request.submitted", actor=user, request=request, items=chosen)
+    kit_request_flow.record(
+        kit_request, "safety.kit_request.submitted", actor=user, request=request, items=chosen
+    )
     tell_resident(kit_request, "safety.kit_request.submitted")
     return kit_request
 
@@ -172,7 +174,7 @@ def kit_request_cancel(
     if kit_request.status in RESERVING_STATUSES:
         release(kit_request, actor=user)
     kit_request.visits.filter(status__in=OPEN_VISIT_STATUSES).update(status=VisitStatus.REPLACED)
-    flow.move(kit_request, S.CANCELLED, actor=user, request=request)
+    kit_request_flow.move(kit_request, S.CANCELLED, actor=user, request=request)
     tell_resident(kit_request, "safety.kit_request.cancelled")
     return kit_request
 
@@ -193,7 +195,7 @@ def survey_submit(
             )
     except IntegrityError as exc:
         raise SafetyError("duplicate", _("You have already answered the survey. Thank you.")) from exc
-    flow.record(kit_request, "safety.survey.submitted", actor=user, rating=rating)
+    kit_request_flow.record(kit_request, "safety.survey.submitted", actor=user, rating=rating)
     return survey
 
 
@@ -206,7 +208,7 @@ def kit_request_approve(
 ) -> KitRequest:
     """Approve and reserve one of each requested item from the district's stock, or refuse
     ("out_of_stock", naming the item) when any of them has none left."""
-    kit_request = flow.lock(kit_request.pk)
+    kit_request = kit_request_flow.lock(kit_request.pk)
     # Only from "submitted": the table's scheduled → approved move is a failed visit's, not a decision.
     if kit_request.status != S.SUBMITTED:
         raise refuse_transition(kit_request)
@@ -234,7 +236,7 @@ def kit_request_approve(
         )
         for pk in item_ids
     )
-    flow.move(
+    kit_request_flow.move(
         kit_request, S.APPROVED, actor=actor, request=request, decided_at=timezone.now(), decided_by=actor
     )
     tell_resident(kit_request, "safety.kit_request.approved")
@@ -251,12 +253,12 @@ def kit_request_reject(
     reason = reason.strip()
     if not reason:
         raise SafetyError("reason_required", _("Give a reason: the resident will read it."))
-    kit_request = flow.lock(kit_request.pk)
-    flow.check(kit_request, S.REJECTED)  # before releasing anything
+    kit_request = kit_request_flow.lock(kit_request.pk)
+    kit_request_flow.check(kit_request, S.REJECTED)  # before releasing anything
     if kit_request.status in RESERVING_STATUSES:
         release(kit_request, actor=actor)
     kit_request.visits.filter(status__in=OPEN_VISIT_STATUSES).update(status=VisitStatus.REPLACED)
-    flow.move(
+    kit_request_flow.move(
         kit_request,
         S.REJECTED,
         actor=actor,

@@ -15,7 +15,7 @@ from portal.models import User
 from portal.timeutils import local_today
 
 from ..models import OPEN_VISIT_STATUSES, RESERVING_STATUSES, InstallationVisit, KitRequest, VisitStatus
-from .base import S, SafetyError, flow, own_request, tell_resident
+from .base import S, SafetyError, kit_request_flow, own_request, tell_resident
 
 
 @transaction.atomic
@@ -38,7 +38,9 @@ def visit_reschedule_request(
     visit.resident_note = note[:2000]
     visit._history_user = user
     visit.save()
-    flow.record(kit_request, "safety.visit.reschedule_requested", actor=user, request=request, visit=visit.pk)
+    kit_request_flow.record(
+        kit_request, "safety.visit.reschedule_requested", actor=user, request=request, visit=visit.pk
+    )
     return visit
 
 
@@ -65,7 +67,7 @@ def visit_schedule(
         raise SafetyError("invalid_window", _("The visit window must end after it starts."))
     if date < local_today():
         raise SafetyError("window_in_past", _("Choose a visit date from today on."))
-    kit_request = flow.lock(kit_request.pk)
+    kit_request = kit_request_flow.lock(kit_request.pk)
     if kit_request.status not in RESERVING_STATUSES:
         raise SafetyError(
             "invalid_transition",
@@ -83,8 +85,10 @@ def visit_schedule(
     visit._history_user = actor
     visit.save()
     if kit_request.status == S.APPROVED:
-        flow.move(kit_request, S.SCHEDULED, actor=actor, request=request)
-    flow.record(kit_request, "safety.visit.scheduled", actor=actor, request=request, visit=visit.pk)
+        kit_request_flow.move(kit_request, S.SCHEDULED, actor=actor, request=request)
+    kit_request_flow.record(
+        kit_request, "safety.visit.scheduled", actor=actor, request=request, visit=visit.pk
+    )
     tell_resident(
         kit_request,
         "safety.visit.scheduled",
@@ -107,7 +111,7 @@ def visit_complete(
 ) -> InstallationVisit:
     """Record the visit's outcome: installed (the request is done) or failed (reason; the request
     returns to "approved" with its stock still reserved, for a new visit)."""
-    kit_request = flow.lock(visit.request_id)
+    kit_request = kit_request_flow.lock(visit.request_id)
     visit = InstallationVisit.objects.select_for_update().get(pk=visit.pk)
     if visit.status not in OPEN_VISIT_STATUSES or kit_request.status != S.SCHEDULED:
         raise SafetyError("invalid_transition", _("This visit is already closed."))
@@ -120,10 +124,12 @@ def visit_complete(
     visit._history_user = actor
     visit.save()
     if installed:
-        flow.move(kit_request, S.INSTALLED, actor=actor, request=request)
+        kit_request_flow.move(kit_request, S.INSTALLED, actor=actor, request=request)
         tell_resident(kit_request, "safety.kit_request.installed")
     else:
-        flow.move(kit_request, S.APPROVED, actor=actor, request=request, decision_reason="")
-        flow.record(kit_request, "safety.visit.failed", actor=actor, request=request, visit=visit.pk)
+        kit_request_flow.move(kit_request, S.APPROVED, actor=actor, request=request, decision_reason="")
+        kit_request_flow.record(
+            kit_request, "safety.visit.failed", actor=actor, request=request, visit=visit.pk
+        )
         tell_resident(kit_request, "safety.visit.failed", reason=visit.failure_reason)
     return visit

@@ -29,13 +29,6 @@ from .services import (
 )
 
 
-def _own_districts(request: HttpRequest):
-    user = request.user
-    if user.sees_all_districts:
-        return District.objects.all()
-    return District.objects.filter(pk=user.district_id) if user.district_id else District.objects.none()
-
-
 class DistrictScopedAdmin(admin.ModelAdmin):
     """Rows of the user's district only (each model's ``visible_to``); the district field offers theirs."""
 
@@ -44,7 +37,7 @@ class DistrictScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "district":
-            kwargs["queryset"] = _own_districts(request)
+            kwargs["queryset"] = District.objects.visible_to(request.user)
         elif db_field.name == "site":
             kwargs["queryset"] = LockerSite.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -37,15 +37,11 @@ class DomainError(Exception):
 
     @property
     def http_status(self) -> int:
-        for cls in type(self).__mro__:
-            table = cls.__dict__.get("status_by_code")
-            if table and self.code in table:
-                return table[self.code]
-        return BASE_STATUS.get(self.code, 400)
+        return self._by_code("status_by_code") or BASE_STATUS.get(self.code, 400)
 
     def by_field(self) -> dict[str, list[str]]:
         """Messages by the field they concern, for a form or the API's ``fields``."""
-        name = self.field or self._field_for_code()
+        name = self.field or self._by_code("field_by_code")
         return {name: [self.message]} if name else {}
 
     def extra(self) -> dict[str, Any]:
@@ -56,9 +52,10 @@ class DomainError(Exception):
         """HTTP headers the API answer carries (e.g. WWW-Authenticate on a 401); none by default."""
         return {}
 
-    def _field_for_code(self) -> str | None:
+    def _by_code(self, table_name: str) -> Any:
+        """This code's entry in the nearest class's table (a subclass's entries win over its base's)."""
         for cls in type(self).__mro__:
-            table = cls.__dict__.get("field_by_code")
-            if table and self.code in table:
+            table = cls.__dict__.get(table_name) or {}
+            if self.code in table:
                 return table[self.code]
         return None

@@ -35,6 +35,10 @@ class District(models.Model):
     name = models.CharField(_("name"), max_length=40)
     name_en = models.CharField(_("English name"), max_length=60, blank=True)
 
+    # District.objects.visible_to(user): the districts a user may file rows under or report on.
+    district_scope = ""
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("district")

@@ -3,7 +3,8 @@
 Every district-scoped model's queryset has ``visible_to(user)``: a city admin sees everything, district
 staff their own district only, anyone else nothing. Admin ``get_queryset``, search, autocomplete, the API
 and exports all call it, so an outsider gets a 404, never someone else's row. A model whose district is
-reached through a relation names the path in ``district_scope`` (e.g. ``"room__space__district"``).
+reached through a relation names the path in ``district_scope`` (e.g. ``"room__space__district"``); the
+District model itself says ``""`` (the row is the district), which gives the districts a user may choose.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ def sees_all(user: Any) -> bool:
 
 
 def scope_to_district(queryset: models.QuerySet, user: Any, path: str = "district") -> models.QuerySet:
-    """`queryset` narrowed to the rows whose district (at `path`) is the user's."""
+    """`queryset` narrowed to the rows whose district (at `path`; "" for districts) is the user's."""
     if sees_all(user):
         return queryset
     district = staff_district_id(user)
-    return queryset.filter(**{f"{path}_id": district}) if district else queryset.none()
+    return queryset.filter(**{f"{path}_id" if path else "pk": district}) if district else queryset.none()
 
 
 class ScopedQuerySet(models.QuerySet):

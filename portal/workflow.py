@@ -59,9 +59,14 @@ class Workflow:
     def allows(self, current: str, to: str) -> bool:
         return to in self.transitions.get(current, ())
 
+    def refusal(self, obj: Any) -> DomainError:
+        """The refusal of a move from the row's current status; also for a move the table allows but the
+        service's own rule does not (e.g. approving is only from "submitted")."""
+        return self.error("invalid_transition", self.refused % {"status": obj.get_status_display()})
+
     def check(self, obj: Any, to: str) -> None:
         if not self.allows(obj.status, to):
-            raise self.error("invalid_transition", self.refused % {"status": obj.get_status_display()})
+            raise self.refusal(obj)
 
     def move(
         self, obj: Any, to: str, *, actor: User | None, request: HttpRequest | None = None, **fields: Any

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from households.models import Household
-from households.selectors import household_for  # noqa: F401  (re-exported for programs)
 from portal.i18n import is_english
 from portal.models import City, District
 

@@ -179,7 +179,7 @@ class ProgramAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
         user = request.user
         if db_field.name == "district" and not user.sees_all_districts:
             # District staff own district programs only: city-wide ones are the city's to create.
-            kwargs["queryset"] = District.objects.filter(pk=user.district_id)
+            kwargs["queryset"] = District.objects.visible_to(user)
             kwargs["required"] = True
             kwargs["empty_label"] = None
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -10,11 +10,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from households.selectors import household_for
 from portal.api.fields import LocalizedField
 
 from ..filters import ProgramFilter
 from ..models import PolicyMilestone, PolicyOfficial, Program
-from ..selectors import eligibility_for, household_for, programs_may_qualify, public_programs
+from ..selectors import eligibility_for, programs_may_qualify, public_programs
 
 
 class ProgramListSerializer(serializers.ModelSerializer):

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from households.selectors import household_for
 from portal.errors import DomainError
 from portal.models import Notification, User
 
@@ -32,7 +33,7 @@ from ..models import (
     ProgramQuestion,
     QuestionKind,
 )
-from ..selectors import eligibility_for, household_for, public_programs
+from ..selectors import eligibility_for, public_programs
 from ..services import (
     ApplicationError,
     answers_problems,

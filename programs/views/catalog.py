@@ -9,11 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from households.selectors import household_for
 from spaces.models import BookingStatus
 
 from ..filters import ProgramFilter
 from ..models import Category, ProgramSession
-from ..selectors import eligibility_for, household_for, programs_for_household, public_programs
+from ..selectors import eligibility_for, programs_for_household, public_programs
 from .applications import apply_panel
 
 PAGE_SIZE = 12

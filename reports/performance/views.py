@@ -48,8 +48,7 @@ def reports_visible_to(user: User):
 
 
 def districts_visible_to(user: User):
-    districts = District.objects.select_related("city").order_by("code")
-    return districts if user.sees_all_districts else districts.filter(pk=user.district_id)
+    return District.objects.select_related("city").order_by("code").visible_to(user)
 
 
 def _report_for(user: User, pk: int) -> PerformanceReport:

@@ -31,7 +31,7 @@ class KitOfferAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "district" and not request.user.sees_all_districts:
-            kwargs["queryset"] = District.objects.filter(pk=request.user.district_id)
+            kwargs["queryset"] = District.objects.visible_to(request.user)
         if db_field.name == "program":
             # Programs' own rule: the district's programs and its city's city-wide ones.
             kwargs["queryset"] = Program.objects.visible_to(request.user).order_by("title")

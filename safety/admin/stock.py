@@ -46,10 +46,9 @@ class StockEntryForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # A city admin records stock for any district; district staff for their own only.
-        districts = District.objects.select_related("city").order_by("code")
-        if not user.sees_all_districts:
-            districts = districts.filter(pk=user.district_id) if user.district_id else districts.none()
-        self.fields["district"].queryset = districts
+        self.fields["district"].queryset = (
+            District.objects.select_related("city").order_by("code").visible_to(user)
+        )
 
     def clean(self):
         cleaned = super().clean()

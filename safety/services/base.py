@@ -91,13 +91,6 @@ kit_request_flow = Workflow(
 )
 
 
-def refuse_transition(kit_request: KitRequest) -> SafetyError:
-    """The workflow's own refusal, for a move the table allows but the service does not (see approve)."""
-    return SafetyError(
-        "invalid_transition", kit_request_flow.refused % {"status": kit_request.get_status_display()}
-    )
-
-
 def tell_resident(kit_request: KitRequest, template: str, **context: Any) -> None:
     """The resident's message about the request's latest audit event: one per channel per event."""
     kit_request_flow.notify(

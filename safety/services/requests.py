@@ -44,7 +44,6 @@ from .base import (
     SafetyError,
     kit_request_flow,
     own_request,
-    refuse_transition,
     tell_resident,
 )
 from .stock import levels, lock_stock_rows, queue_low_stock, release
@@ -211,7 +210,7 @@ def kit_request_approve(
     kit_request = kit_request_flow.lock(kit_request.pk)
     # Only from "submitted": the table's scheduled → approved move is a failed visit's, not a decision.
     if kit_request.status != S.SUBMITTED:
-        raise refuse_transition(kit_request)
+        raise kit_request_flow.refusal(kit_request)
     item_ids = sorted(kit_request.items.values_list("item_id", flat=True))
     rows = lock_stock_rows(kit_request.district_id, item_ids)
     available = levels(kit_request.district_id, item_ids)

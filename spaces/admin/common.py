@@ -41,11 +41,7 @@ WEEKDAY_SHORT = {
 
 def own_districts(request: HttpRequest):
     """The districts the user may file rows under: all for a city admin, their own for district staff."""
-    user = request.user
-    districts = District.objects.select_related("city").order_by("code")
-    if user.sees_all_districts:
-        return districts
-    return districts.filter(pk=user.district_id) if user.district_id else districts.none()
+    return District.objects.select_related("city").order_by("code").visible_to(request.user)
 
 
 def visible_rooms(request: HttpRequest):

@@ -28,6 +28,8 @@ def bookings_release_for_deleted_account(
         )
         for booking_id in upcoming.order_by("pk").values_list("pk", flat=True):
             booking = booking_flow.lock(booking_id)
+            if booking.status not in UPCOMING_STATUSES:  # staff decided or cancelled it meanwhile
+                continue
             booking_flow.move(
                 booking,
                 BookingStatus.CANCELLED,

@@ -6,20 +6,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=portal.settings
 
+# gettext compiles translations; postgresql-client gives ops/backup and ops/restore pg_dump/pg_restore.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
+    && apt-get install -y --no-install-recommends gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 hana
 
 WORKDIR /app
-COPY pyproject.toml ./
-COPY portal ./portal
-COPY programs ./programs
-COPY households ./households
-COPY safety ./safety
-COPY spaces ./spaces
-RUN pip install .
+# The same pins as CI and `make run` (constraints.txt is the lock); no dev extras in the image.
 COPY . .
+RUN pip install -c constraints.txt . && rm -rf build
 
 # Static files are collected at build time and served by WhiteNoise (no separate web server needed).
 RUN DEBUG=false SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput \
@@ -27,4 +23,5 @@ RUN DEBUG=false SECRET_KEY=build-only-not-secret python manage.py collectstatic 
 
 USER hana
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py reads WEB_CONCURRENCY, PORT and the timeouts from the environment.
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "portal.wsgi:application"]

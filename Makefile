@@ -7,26 +7,42 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint browser bench install install-dev migrate demo messages clean help
+.PHONY: run test lint browser bench topology lock install install-dev migrate demo messages clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    - install, migrate, load demo data, print demo accounts, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install dev dependencies, lint (ruff, the import layers), check migrations, run the suite"
 	@echo "make bench  - city-scale benchmarks (set DATABASE_URL to Postgres for real figures)"
+	@echo "make topology - the production topology under faults (needs PostgreSQL and Redis)"
+	@echo "make lock   - re-resolve constraints.txt after changing a pin in pyproject.toml"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# The stamp files re-run pip only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+# Every install takes its versions from constraints.txt (the lock: direct and transitive pins, made by
+# `make lock`), so a clone, CI and the Docker image run the same packages. The stamp files re-run pip
+# only when pyproject.toml or the lock changes.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(PY)
+	$(PY) -m pip install --quiet -c constraints.txt -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: pyproject.toml constraints.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	@touch $@
+
+# Re-resolve the lock after changing a pin in pyproject.toml: a clean virtual environment gets the
+# project with its dev extras, and what it holds (minus Hana itself) becomes constraints.txt.
+LOCK_VENV := var/lock-venv
+lock:
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip install --quiet ".[dev]"
+	rm -rf build
+	{ echo "# The lock: every package Hana and its dev tools install, pinned. Made by \`make lock\`; do not edit."; \
+	  $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable | grep -iv '^hana'; } > constraints.txt
+	rm -rf $(LOCK_VENV)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -64,6 +80,11 @@ browser:
 
 bench: install-dev
 	$(PY) -m bench $(BENCH_ARGS)
+
+# The production topology under faults (.ci/topology.py): a production install, two gunicorn nodes, a
+# Celery worker and beat, S3 (moto), on this machine's PostgreSQL and Redis. TOPOLOGY_ARGS="--kills 5".
+topology: install-dev
+	$(PY) .ci/topology.py $(TOPOLOGY_ARGS)
 
 # Regenerate the Korean catalogue after changing user-facing strings (needs GNU gettext).
 messages: install-dev

@@ -306,3 +306,5 @@ LOGGING = {
 # --- Hana domain settings -------------------------------------------------------------------------
 HANA_PRIVACY_CONSENT_VERSION = env.str("HANA_PRIVACY_CONSENT_VERSION", default="2026-01")
 HANA_SITE_NAME = _("Hana")
+# An export of more rows than this is written by the worker in the background (reports.exports).
+EXPORT_DIRECT_MAX_ROWS = env.int("EXPORT_DIRECT_MAX_ROWS", default=50_000)

@@ -129,7 +129,6 @@ class Topology:
                 "CELERY_BROKER_URL": f"redis://127.0.0.1:{BROKER_PORT}/0",
                 "EMAIL_URL": f"filemail:///{self.mail_dir}",  # environ drops one slash of the path
                 "SMS_BACKEND": "console",
-                "STORAGE_URL": f"s3://{BUCKET}",
                 "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{S3_PORT}",
                 "AWS_ACCESS_KEY_ID": "topology",
                 "AWS_SECRET_ACCESS_KEY": "topology-secret",

@@ -221,8 +221,47 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))  # private: never served directly
+# Uploaded documents, export files and performance reports ("default" storage) are private and are only
+# ever served by portal.files.serve_private after a view's access check. Without a bucket they live
+# under MEDIA_ROOT (one machine). With AWS_STORAGE_BUCKET_NAME they live in S3-compatible object
+# storage, so every web node and worker sees the same files (MinIO in docker-compose, moto in CI):
+#   AWS_STORAGE_BUCKET_NAME     the bucket (setting it switches to object storage); it must exist
+#   AWS_S3_ENDPOINT_URL         e.g. http://minio:9000 for MinIO/moto; empty for Amazon S3 itself
+#   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY   credentials (empty: boto3's own chain, e.g. an IAM role)
+#   AWS_S3_REGION_NAME          default us-east-1
+#   AWS_S3_ADDRESSING_STYLE     "path" (default; MinIO and moto need it) or "virtual"
+#   AWS_QUERYSTRING_EXPIRE      seconds a signed download URL stays valid (default 60)
+#   STORAGE_REDIRECT_DOWNLOADS  true: answer a download with a 302 to a signed URL (the endpoint must
+#                               then be reachable by browsers); false (default): stream it through Django
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+STORAGE_REDIRECT_DOWNLOADS = env.bool("STORAGE_REDIRECT_DOWNLOADS", default=False)
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="us-east-1"),
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            # No ACL header: objects inherit the bucket's (private) policy. "private" would be refused
+            # by buckets whose ACLs are disabled (Amazon's default since 2023).
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
+            # Never replace an object under the same name: a second upload gets a new name.
+            "file_overwrite": False,
+            # Reading an object spools it to a temporary file past 2 MB (0, the library's default,
+            # would hold a whole export in memory while it is downloaded).
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

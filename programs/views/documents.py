@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from households.models import Household
 from portal.audit import audit_log
+from portal.files import serve_private
 
 from ..models import Application, ApplicationDocument
 
 
 @login_required
-def document_download(request: HttpRequest, doc_id: int) -> FileResponse:
+def document_download(request: HttpRequest, doc_id: int) -> HttpResponse:
     """A document, to the resident who uploaded it or to staff whose district the application is in.
 
     Anyone else gets a 404, never a 403: whether a document exists is itself not theirs to know.
@@ -30,11 +31,8 @@ def document_download(request: HttpRequest, doc_id: int) -> FileResponse:
         and Application.objects.visible_to(request.user).filter(pk=application.pk).exists()
     ):
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:  # the row outlived its file
-        raise Http404 from exc
-    if not owner:
+
+    def log_staff_access() -> None:
         # PIPA: every look at a resident's personal data by staff is logged (who, when, whose, what).
         audit_log(
             actor=request.user,
@@ -45,9 +43,11 @@ def document_download(request: HttpRequest, doc_id: int) -> FileResponse:
             request=request,
             data={"application": application.pk, "reference": application.reference},
         )
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+
+    return serve_private(
+        request,
+        document.file,
+        filename=document.original_name,
+        content_type=document.content_type,
+        on_serve=None if owner else log_staff_access,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -5,7 +5,7 @@ export_run() is the one entry point (the staff page calls it; so could an API). 
 rows up to EXPORT_DIRECT_MAX_ROWS + 1, and then:
   - small: writes the access-log event now and returns the run; the caller streams it;
   - large: creates an ExportJob and queues run_export_job once the transaction commits; the job writes
-    the file under MEDIA_ROOT/exports/, records progress, logs the export and notifies its owner.
+    the file to the default storage's exports/, records progress, logs the export and notifies its owner.
 
 Every export writes exactly one `export.created` audit event (PIPA access log): who, when (the event's
 time), the filters, how many rows, whether personal data was unmasked, and the district.
@@ -18,11 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -31,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_log, client_ip
+from portal.files import save_spooled
 from portal.models import District, User
 from portal.notifications import notify
 from reports.models import ExportJob
@@ -217,9 +216,10 @@ def _queue(job_id) -> None:
 def job_run(*, job_id) -> str:
     """Run a queued job (the Celery task's body): idempotent, a duplicate or late delivery does nothing.
 
-    Claims the job with a conditional UPDATE, counts the rows, writes the file next to its final name
-    and renames it into place, then in one transaction marks the job done, writes the access-log event
-    and notifies the owner. A failure is recorded on the job and notified, never swallowed silently.
+    Claims the job with a conditional UPDATE, counts the rows, writes the file to a local temporary
+    file and uploads it to the storage once complete, then in one transaction marks the job done,
+    writes the access-log event and notifies the owner. A failure is recorded on the job and notified,
+    never swallowed silently.
     """
     now = timezone.now()
     claimable = Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=now - STALE_RUNNING)
@@ -233,9 +233,7 @@ def job_run(*, job_id) -> str:
 
 
 def _job_write(job: ExportJob) -> str:
-    name = f"exports/{job.pk}.{job.format}"
-    path = Path(default_storage.path(name))
-    partial = path.with_name(path.name + ".part")
+    name = job_file_name(job)
     try:
         exporter = get_exporter(job.dataset)(job.owner, job.filters, include_personal=job.include_personal)
         total = exporter.count()
@@ -248,10 +246,14 @@ def _job_write(job: ExportJob) -> str:
                 % {"max": f"{XLSX_MAX_ROWS:,}", "rows": f"{total:,}"}
             )
         ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("wb") as out, bulk_reading(transactional=False):
-            rows = write_export(exporter, job.format, out, progress=_progress_recorder(job.pk))
-        partial.replace(path)
+
+        def write(out) -> int:
+            with bulk_reading(transactional=False):
+                return write_export(exporter, job.format, out, progress=_progress_recorder(job.pk))
+
+        # Spooled to a local temporary file and uploaded once complete (bounded memory, no partial
+        # object). replace: a run of this job lost after its upload left its file under this name.
+        name, rows = save_spooled(name, write, storage=_job_storage(), replace=True)
         with transaction.atomic():
             finished = timezone.now()
             ExportJob.objects.filter(pk=job.pk).update(
@@ -282,7 +284,6 @@ def _job_write(job: ExportJob) -> str:
             )
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job and told to its owner
         logger.exception("export job %s failed", job.pk)
-        partial.unlink(missing_ok=True)
         if isinstance(exc, ExportFailed | ExportRefused):
             reason = str(exc)
         else:
@@ -342,19 +343,18 @@ def job_for_owner(*, user: User, job_id) -> ExportJob | None:
     return ExportJob.objects.filter(pk=job_id, owner=user).first()
 
 
-def job_file_open(*, user: User, job: ExportJob, request: HttpRequest | None = None):
-    """Open a finished job's file for its owner, logging the download; None when there is none (expired,
-    failed, deleted, or the owner may no longer export this data set)."""
+def job_downloadable(*, user: User, job: ExportJob) -> bool:
+    """Whether `user` may download the job's file now: its owner, finished, not expired, and still
+    allowed to export this data set (a role may have changed since)."""
     if job.owner_id != user.pk or job.status != Status.DONE or not job.file:
-        return None
+        return False
     if job.expires_at and job.expires_at <= timezone.now():
-        return None
-    if not get_exporter(job.dataset).allowed_for(user):
-        return None
-    try:
-        handle = job.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        return None
+        return False
+    return get_exporter(job.dataset).allowed_for(user)
+
+
+def job_download_log(*, user: User, job: ExportJob, request: HttpRequest | None = None) -> None:
+    """The access-log entry of a download (written once the file is found, before it is served)."""
     audit_log(
         actor=user,
         action="export.downloaded",
@@ -363,18 +363,20 @@ def job_file_open(*, user: User, job: ExportJob, request: HttpRequest | None = N
         request=request,
         data={"dataset": job.dataset, "format": job.format, "rows": job.rows_done},
     )
-    return handle
 
 
 def exports_expire(*, now=None) -> int:
     """Delete the files of finished jobs past their expiry and mark them expired; returns how many.
 
-    Also closes jobs lost with their worker a day ago (still "running"), deleting their partial file.
+    Also closes jobs lost with their worker a day ago (still "running"), deleting any file such a job
+    uploaded before it was lost (the spooled temporary file itself vanished with its process).
     """
     now = now or timezone.now()
+    storage = _job_storage()
     lost = ExportJob.objects.filter(status=Status.RUNNING, started_at__lt=now - timedelta(days=1))
     for job in lost.only("pk", "format"):
-        Path(default_storage.path(f"exports/{job.pk}.{job.format}.part")).unlink(missing_ok=True)
+        storage.delete(job_file_name(job))
+        storage.delete(job_file_name(job) + ".part")  # written by versions that wrote in place
         ExportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
             status=Status.FAILED,
             error=_("The export was interrupted. Please start it again."),
@@ -383,11 +385,19 @@ def exports_expire(*, now=None) -> int:
     expired = 0
     for job in ExportJob.objects.filter(status=Status.DONE, expires_at__lte=now).only("pk", "file"):
         if job.file:
-            default_storage.delete(job.file.name)  # FileSystemStorage: a missing file is no error
+            storage.delete(job.file.name)  # a missing file is no error, locally or on S3
         expired += ExportJob.objects.filter(pk=job.pk, status=Status.DONE).update(
             status=Status.EXPIRED, file=""
         )
     return expired
+
+
+def job_file_name(job: ExportJob) -> str:
+    return f"exports/{job.pk}.{job.format}"
+
+
+def _job_storage():
+    return ExportJob._meta.get_field("file").storage
 
 
 def export_filename(dataset: str, fmt: str) -> str:

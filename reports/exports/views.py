@@ -23,12 +23,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.files import serve_private
 from reports.models import ExportJob
 
 from .base import ExportRefused, direct_max_rows
 from .exporters import get_exporter
 from .filters import ExportForm, describe_filters
-from .services import ExportRun, export_filename, export_run, job_file_open, job_for_owner, stream_rows
+from .services import (
+    ExportRun,
+    export_filename,
+    export_run,
+    job_download_log,
+    job_downloadable,
+    job_for_owner,
+    stream_rows,
+)
 from .writers import csv_chunks, write_xlsx
 
 CONTENT_TYPES = {
@@ -166,11 +175,14 @@ def job_detail(request: HttpRequest, pk) -> HttpResponse:
 @never_cache
 @staff_required
 @require_GET
-def job_download(request: HttpRequest, pk) -> FileResponse:
+def job_download(request: HttpRequest, pk) -> HttpResponse:
     job = _owned_job(request, pk)
-    handle = job_file_open(user=request.user, job=job, request=request)
-    if handle is None:
+    if not job_downloadable(user=request.user, job=job):
         raise Http404
-    filename = f"{job.dataset}-{timezone.localtime(job.created_at).date().isoformat()}.{job.format}"
-    response = FileResponse(handle, content_type=CONTENT_TYPES.get(job.format, "application/octet-stream"))
-    return _private(response, filename)
+    return serve_private(
+        request,
+        job.file,
+        filename=f"{job.dataset}-{timezone.localtime(job.created_at).date().isoformat()}.{job.format}",
+        content_type=CONTENT_TYPES.get(job.format, "application/octet-stream"),
+        on_serve=lambda: job_download_log(user=request.user, job=job, request=request),
+    )

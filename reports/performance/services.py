@@ -6,7 +6,7 @@ sessions held and participants recorded in the month, the applications submitted
 Everything is read with aggregate queries; no row is loaded to be counted.
 
 The result is kept twice: an XLSX workbook (openpyxl write-only mode, one sheet per section, Korean
-headers: the file is the district's administrative record) under MEDIA_ROOT/reports/, and a JSON
+headers: the file is the district's administrative record) in the default storage's reports/, and a JSON
 snapshot of the same numbers the printable page is drawn from. Generating a district's month again
 replaces both (same row, same file name); the managers are told once per report.
 """
@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -27,6 +25,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from households.models import Household
+from portal.files import save_spooled
 from portal.models import District, User
 from portal.notifications import notify
 from programs.models import Program, ProgramStatus
@@ -317,21 +316,14 @@ def workbook_sheets(figures: dict[str, Any]) -> list[tuple[str, list[list[Any]]]
     )
 
 
-def write_workbook(path: Path, figures: dict[str, Any]) -> None:
-    """Write the workbook (write-only mode) to a temporary file next to `path`, then move it in place:
-    a download never reads half a file, and a regeneration replaces the old one."""
+def write_workbook(out: IO[bytes], figures: dict[str, Any]) -> None:
+    """Write the workbook (write-only mode) to a binary file."""
     workbook = Workbook(write_only=True)
     for title, rows in workbook_sheets(figures):
         sheet = workbook.create_sheet(title=title)
         for row in rows:
             sheet.append([_cell(value) for value in row])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    try:
-        workbook.save(partial)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    workbook.save(out)
 
 
 # --- generation --------------------------------------------------------------------------------------
@@ -350,8 +342,14 @@ def performance_report_generate(
     and an in-app notice to each of the district's active managers (once per report and manager)."""
     month = month_start(month)
     figures = report_figures(district=district, month=month)
-    name = report_filename(district, month)
-    write_workbook(Path(default_storage.path(name)), figures)
+    # The workbook is complete before it is uploaded; a regeneration replaces the file under the same
+    # name (see save_spooled for the moment in between).
+    name, _none = save_spooled(
+        report_filename(district, month),
+        lambda out: write_workbook(out, figures),
+        storage=PerformanceReport._meta.get_field("file").storage,
+        replace=True,
+    )
     with transaction.atomic():
         report, _created = PerformanceReport.objects.update_or_create(
             district=district,
@@ -403,13 +401,3 @@ def monthly_reports_generate(*, month: date | None = None) -> int:
         else:
             made += 1
     return made
-
-
-def report_file_open(report: PerformanceReport):
-    """The report's XLSX opened for reading, or None when it is missing."""
-    if not report.file:
-        return None
-    try:
-        return report.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        return None

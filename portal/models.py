@@ -277,7 +277,7 @@ class QueuedTask(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be published")
-        DISPATCHED = "dispatched", _("Published")
+        DISPATCHED = "dispatched", _("Sent to the queue")
         FAILED = "failed", _("Failed")  # could never be published (an unknown task): staff look
 
     name = models.CharField(_("task"), max_length=200)
@@ -289,7 +289,7 @@ class QueuedTask(models.Model):
     attempts = models.PositiveIntegerField(_("publish attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    dispatched_at = models.DateTimeField(_("published"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("sent to the queue"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -38,11 +38,11 @@ class Migration(migrations.Migration):
                 ('args', models.JSONField(blank=True, default=list, verbose_name='arguments')),
                 ('kwargs', models.JSONField(blank=True, default=dict, verbose_name='keyword arguments')),
                 ('dedupe_key', models.CharField(blank=True, max_length=200, verbose_name='deduplication key')),
-                ('status', models.CharField(choices=[('pending', 'Waiting to be published'), ('dispatched', 'Published'), ('failed', 'Failed')], default='pending', max_length=12, verbose_name='status')),
+                ('status', models.CharField(choices=[('pending', 'Waiting to be published'), ('dispatched', 'Sent to the queue'), ('failed', 'Failed')], default='pending', max_length=12, verbose_name='status')),
                 ('attempts', models.PositiveIntegerField(default=0, verbose_name='publish attempts')),
                 ('last_error', models.TextField(blank=True, verbose_name='last error')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('dispatched_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
+                ('dispatched_at', models.DateTimeField(blank=True, null=True, verbose_name='sent to the queue')),
             ],
             options={
                 'verbose_name': 'queued task',

@@ -11,3 +11,13 @@ class LockersConfig(AppConfig):
     name = "lockers"
     label = "lockers"
     verbose_name = _("Parcel lockers")
+
+    def ready(self) -> None:
+        from portal.notifications import register_stuck_handler
+
+        from .services.reissue import CODE_TEMPLATES, delivery_code_reissue
+
+        # A pickup-code text stuck mid-send is replaced by a new code, never sent again (the core's
+        # reaper asks; it cannot import this app).
+        for template in CODE_TEMPLATES:
+            register_stuck_handler(template, delivery_code_reissue)

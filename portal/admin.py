@@ -1,15 +1,17 @@
-"""Admin for the core: staff accounts and roles (city admins), reference data, the audit log."""
+"""Admin for the core: staff accounts and roles (city admins), reference data, the audit log, and the
+two outboxes (notifications, queued tasks) where staff see what failed."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .admin_tools import CappedCountPaginator
-from .masking import mask_email
-from .models import AuditEvent, City, District, Neighbourhood, User
+from .masking import mask_email, mask_phone
+from .models import AuditEvent, City, District, Neighbourhood, Notification, QueuedTask, User
+from .notifications import notification_resend
 from .roles import user_set_role
 
 admin.site.site_header = _("Hana administration")
@@ -105,3 +107,93 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(_ReadOnly):
+    """The message outbox, for city admins (the role with the view permission): every row ends sent,
+    failed or cancelled, and the "Failed" filter is where staff find what did not reach a resident.
+    The stored context is not shown: a pickup code lives there until its text message is sent."""
+
+    list_display = (
+        "created_at",
+        "template",
+        "channel",
+        "masked_address",
+        "status",
+        "held",
+        "attempts",
+        "error",
+    )
+    list_filter = ("status", "held", "channel", "template")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    paginator = CappedCountPaginator  # a row per message per channel: millions
+    fields = (
+        "user",
+        "template",
+        "channel",
+        "masked_address",
+        "event_key",
+        "status",
+        "held",
+        "attempts",
+        "last_error",
+        "message_id",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+    )
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    @admin.display(description=_("address"))
+    def masked_address(self, obj: Notification) -> str:
+        if obj.channel == Notification.Channel.SMS:
+            return mask_phone(obj.address)
+        return mask_email(obj.address) if obj.address else ""
+
+    @admin.display(description=_("last error"))
+    def error(self, obj: Notification) -> str:
+        return obj.last_error[:120]
+
+    @admin.action(description=_("Send the selected failed messages again"), permissions=["change"])
+    def send_again(self, request, queryset) -> None:
+        # Only failed rows: a sent one must never go twice, a cancelled one was replaced on purpose.
+        ids = list(queryset.filter(status=Notification.Status.FAILED).values_list("pk", flat=True))
+        sent = sum(notification_resend(notification_id=pk) for pk in ids)
+        self.message_user(
+            request,
+            _("%(count)d message(s) queued to be sent again; rows that had not failed were left alone.")
+            % {"count": sent},
+            messages.SUCCESS if sent else messages.WARNING,
+        )
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # The action needs it; the form itself stays read-only (every field is).
+        return request.user.has_perm("portal.change_notification")
+
+
+@admin.register(QueuedTask)
+class QueuedTaskAdmin(_ReadOnly):
+    """The task outbox: tasks recorded with a change and published to Celery. "Waiting to be published"
+    rows that grow old mean the broker or the relay (celery beat) is down; "Failed" ones name a task the
+    workers do not know."""
+
+    list_display = ("created_at", "name", "args", "status", "attempts", "dispatched_at", "last_error")
+    list_filter = ("status", "name")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    paginator = CappedCountPaginator

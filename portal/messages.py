@@ -165,6 +165,20 @@ MESSAGES.update(
             ),
             sms=_("[Hana] Parcel %(date)s at %(site)s, box %(compartment)s. Code %(code)s"),
         ),
+        # A delivery text stuck mid-send may or may not have reached the phone: its code is replaced, and
+        # this message carries the new one (lockers.services.reissue).
+        "locker.code_reissued": Message(
+            subject=_("A new pickup code for your parcel %(reference)s"),
+            body=_(
+                "A new one-time pickup code for your parcel %(reference)s (compartment %(compartment)s "
+                "at %(site)s) was sent by text message. The code sent earlier no longer works. "
+                "Details at %(link)s"
+            ),
+            sms=_(
+                "[Hana] New code %(code)s for box %(compartment)s at %(site)s. "
+                "The earlier code no longer works."
+            ),
+        ),
         "locker.reminder": Message(
             subject=_("Collect your parcel %(reference)s before %(free_until)s"),
             body=_(

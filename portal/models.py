@@ -217,6 +217,9 @@ class Notification(models.Model):
         SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Ended without being sent, on purpose: e.g. a pickup-code text stuck mid-delivery, replaced by a
+        # message with a new code (the row says why in last_error).
+        CANCELLED = "cancelled", _("Cancelled")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -234,6 +237,16 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When a worker last claimed the row (pending/failed → sending): how the reaper knows a row has
+    # been "sending" for longer than any delivery can take (its worker died mid-send).
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    # An email's Message-ID, stored before the first send: a re-send after a crash carries the same
+    # one, so a mail system (and the reader) recognises it as the same message.
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    # Held for staff: a failed row no task may claim again on its own. The reaper holds a text message
+    # that was stuck mid-send (it may have reached the phone): only staff send it again, by hand. Without
+    # this, a task message the broker redelivers hours later would repeat it blindly.
+    held = models.BooleanField(_("held for staff"), default=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -251,3 +264,45 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.get_channel_display()}"
+
+
+class QueuedTask(models.Model):
+    """The task outbox: a Celery task to run after a change, recorded in the change's own transaction.
+
+    portal.outbox writes the row with the change and publishes it once committed; when the broker is
+    unreachable the row stays pending and the relay (beat, every 30 s) publishes it later, so a broker
+    outage delays the work but never loses it. Tasks queued this way must be idempotent: a row may be
+    published twice (a relay that died after publishing, before marking it).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be published")
+        DISPATCHED = "dispatched", _("Sent to the queue")
+        FAILED = "failed", _("Failed")  # could never be published (an unknown task): staff look
+
+    name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    # Optional: at most one pending row per key (a sweep re-queueing work already waiting adds nothing).
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("publish attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    dispatched_at = models.DateTimeField(_("sent to the queue"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=models.Q(status="pending") & ~models.Q(dedupe_key=""),
+                name="queuedtask_one_pending_per_key",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="queuedtask_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name}{tuple(self.args)!r}"

@@ -4,19 +4,30 @@ notify() records one row per channel the resident chose (the in-app inbox always
 with transaction.on_commit, so a rolled-back change sends nothing. notification_deliver() claims a row
 with a conditional UPDATE before sending, so a task that is retried, duplicated or run twice sends at
 most once; a failure is recorded on the row (attempts, last_error) and retried with backoff.
+
+Every row ends `sent`, `failed` (staff see it in the admin) or `cancelled`. A worker killed mid-delivery
+leaves its row `sending`; notifications_reap_stuck() (beat) finds rows claimed longer ago than any
+delivery can take and ends them: an email is sent again under the Message-ID stored before its first
+send, so it is recognisably the same message; a text message is never blindly repeated: a template
+with a registered stuck handler (a parcel pickup code: lockers issues a new code and texts it) is
+cancelled in favour of what the handler sends, any other one is marked failed for staff to look at.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import timedelta
+from email.utils import make_msgid, parseaddr
 from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .messages import MESSAGES
 from .models import Notification, User
@@ -117,15 +128,21 @@ class Delivery(StrEnum):
 
 def notification_deliver(*, notification_id: int) -> Delivery:
     claimed = Notification.objects.filter(
-        pk=notification_id, status__in=[Status.PENDING, Status.FAILED]
-    ).update(status=Status.SENDING, attempts=F("attempts") + 1)
+        pk=notification_id, status__in=[Status.PENDING, Status.FAILED], held=False
+    ).update(status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now())
     if not claimed:
         return Delivery.SKIPPED
     notification = Notification.objects.select_related("user").get(pk=notification_id)
     try:
         subject, text = render(notification)
         if notification.channel == Channel.EMAIL:
-            send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [notification.address], fail_silently=False)
+            EmailMessage(
+                subject,
+                text,
+                settings.DEFAULT_FROM_EMAIL,
+                [notification.address],
+                headers={"Message-ID": _message_id(notification)},
+            ).send(fail_silently=False)
         elif notification.channel == Channel.SMS:
             get_backend().send(to=notification.address, text=text)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row, then retried
@@ -146,7 +163,18 @@ def notification_deliver(*, notification_id: int) -> Delivery:
     return Delivery.SENT
 
 
-def notifications_requeue_stale(*, older_than_minutes: int = 5) -> int:
+def _message_id(notification: Notification) -> str:
+    """The email's Message-ID: made and committed before the first send, reused by every re-send."""
+    if not notification.message_id:
+        domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "hana.local"
+        # Unique across databases too (a timestamp and random part), so two installations' row 123 are
+        # never taken by a mail system for the same message.
+        notification.message_id = make_msgid(idstring=f"notification-{notification.pk}", domain=domain)
+        Notification.objects.filter(pk=notification.pk).update(message_id=notification.message_id)
+    return notification.message_id
+
+
+def notifications_requeue_stale(*, older_than_minutes: int = 2) -> int:
     """Re-queue pending rows whose queue message was lost (e.g. the broker was down at commit time)."""
     cutoff = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
     ids = list(
@@ -164,3 +192,134 @@ def inbox_mark_read(*, user: User, notification_id: int | None = None) -> int:
     if notification_id is not None:
         rows = rows.filter(pk=notification_id)
     return rows.update(read_at=timezone.now())
+
+
+# --- rows stuck in `sending` ---------------------------------------------------------------------------
+
+# A stuck handler answers for a text message that may or may not have reached the phone, when resending
+# the same text would be wrong. Called inside the transaction that cancels the stuck row (the row is
+# already `cancelled` and its one-time secret blanked); it sends whatever replaces the message (through
+# notify(), so on commit) and returns a line for the row's last_error saying what it did. The apps above
+# register theirs in AppConfig.ready (the core imports no app).
+StuckHandler = Callable[[Notification], str]
+STUCK_HANDLERS: dict[str, StuckHandler] = {}
+
+
+def register_stuck_handler(template: str, handler: StuckHandler) -> None:
+    if template not in MESSAGES:
+        raise ValueError(f"unknown notification template {template!r}")
+    STUCK_HANDLERS[template] = handler
+
+
+class Reaped(StrEnum):
+    RESENT = "resent"  # an email, queued again with its Message-ID
+    REPLACED = "replaced"  # a text message cancelled, its stuck handler sent what replaces it
+    FAILED = "failed"  # given up: staff see it
+    SKIPPED = "skipped"  # another reaper or a late worker got there first
+
+
+def notifications_reap_stuck(*, older_than: timedelta | None = None, limit: int = 500) -> dict[str, int]:
+    """End rows left `sending` by a worker that died mid-delivery (beat, every 2 minutes).
+
+    `older_than` must exceed the delivery task's hard time limit, so a delivery still running is never
+    taken for a dead one (settings: NOTIFICATION_SENDING_TIMEOUT). Returns how many rows ended how.
+    """
+    cutoff = timezone.now() - (older_than or settings.NOTIFICATION_SENDING_TIMEOUT)
+    stuck = (
+        Notification.objects.filter(status=Status.SENDING)
+        # Rows claimed before claimed_at existed have only their creation time.
+        .filter(Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True, created_at__lt=cutoff))
+        .order_by("pk")[:limit]
+    )
+    outcome: dict[str, int] = {}
+    for row in stuck:
+        try:
+            result = _reap(row)
+        except Exception:  # noqa: BLE001 - one row's failure must not stop the others; it is retried
+            logger.exception("could not reap stuck notification %s", row.pk)
+            continue
+        outcome[result] = outcome.get(result, 0) + 1
+    if outcome:
+        logger.warning("reaped notifications stuck in sending: %s", outcome)
+    return outcome
+
+
+def _reap(row: Notification) -> Reaped:
+    # Every ending is a conditional UPDATE on the state this run saw (status, attempts, claim time): a
+    # late worker that finishes meanwhile, or a second reaper, makes it match nothing, and nothing is
+    # sent twice.
+    same = Notification.objects.filter(
+        pk=row.pk, status=Status.SENDING, attempts=row.attempts, claimed_at=row.claimed_at
+    )
+    if row.attempts >= _max_attempts():
+        failed = same.update(
+            status=Status.FAILED,
+            last_error=gettext("Stuck while being sent %(attempts)d times: given up.")
+            % {"attempts": row.attempts},
+        )
+        return Reaped.FAILED if failed else Reaped.SKIPPED
+    if row.channel == Channel.EMAIL:
+        # Sending an email twice under one Message-ID is harmless (mail systems and readers see one
+        # message), so the row goes back to the queue; its next delivery claims it as usual.
+        if not same.update(
+            status=Status.PENDING,
+            last_error=gettext(
+                "Stuck while being sent (the worker stopped): sent again with the same Message-ID."
+            ),
+        ):
+            return Reaped.SKIPPED
+        _queue(row.pk)
+        return Reaped.RESENT
+    handler = STUCK_HANDLERS.get(row.template)
+    if handler is None:
+        failed = same.update(
+            status=Status.FAILED,
+            held=True,
+            last_error=gettext(
+                "Stuck while being sent (the worker stopped): the text message may or may not have reached "
+                "the phone, so it is not sent again automatically. Check with the resident and send it "
+                "again if needed."
+            ),
+        )
+        return Reaped.FAILED if failed else Reaped.SKIPPED
+    with transaction.atomic():
+        context = dict(row.context)
+        if context.get("redact_after_send"):
+            # The stuck message's secret is void now: it must not stay in the outbox either.
+            context.update(code="", redact_after_send=False)
+        if not same.update(status=Status.CANCELLED, context=context):
+            return Reaped.SKIPPED
+        row.refresh_from_db()
+        note = handler(row)
+        Notification.objects.filter(pk=row.pk).update(last_error=note[:2000])
+    return Reaped.REPLACED
+
+
+def _max_attempts() -> int:
+    from .tasks import MAX_ATTEMPTS  # tasks import this module
+
+    return MAX_ATTEMPTS
+
+
+def notification_resend(*, notification_id: int) -> bool:
+    """Staff send a failed row again (an admin action): back to pending, queued. Only a failed row."""
+    if not Notification.objects.filter(pk=notification_id, status=Status.FAILED).update(
+        status=Status.PENDING, held=False
+    ):
+        return False
+    transaction.on_commit(lambda: _queue(notification_id))
+    return True
+
+
+def outbox_backlog() -> dict[str, int]:
+    """How many outbox rows wait, are being sent, or failed: for /metrics and /healthz.
+
+    `failed` counts rows whose last attempt failed, including those the task will still retry; a row
+    that stays failed is one staff must look at (admin: notifications, status "Failed")."""
+    counts = dict(
+        Notification.objects.filter(status__in=[Status.PENDING, Status.SENDING, Status.FAILED])
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {status.value: counts.get(status, 0) for status in (Status.PENDING, Status.SENDING, Status.FAILED)}

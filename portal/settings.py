@@ -127,22 +127,122 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ACKS_LATE = True  # a task lost with its worker is delivered again; tasks are idempotent
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Where tasks are sent (and what `celery worker -Q` should consume); the worker integration test gives
 # its own worker a queue of its own so it never picks up, or leaves behind, anyone else's tasks.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TIMEZONE = "Asia/Seoul"
+
+# Publishing from a request. Work that must follow a commit goes through the task outbox
+# (portal/outbox.py): the row is saved with the change, so a failed publish loses nothing and the relay
+# sends it later. A request must therefore not wait long for a dead broker: one quick retry, then give
+# up (a refused connection costs milliseconds; the default policy took ~2.3 s to answer 500). The socket
+# timeouts bound a broker that vanished without closing the connection (failover, a firewall); 5 s is
+# above the consumer's 1 s BRPOP timeout, as kombu requires.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# The worker itself keeps retrying its broker connection at start-up and after a loss (Celery's default).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Acknowledgement, audited task by task: every task is idempotent (each module says why), so every task
+# is acknowledged late: one lost with its worker (kill -9, a lost node) is delivered again once the
+# visibility timeout below has passed. A child process killed under a task (OOM, kill -9 of the child)
+# acknowledges it, unless the task is also `reject_on_worker_lost` and goes straight back to the queue:
+# only the small one-row tasks whose rerun is certainly harmless and cannot crash the next worker too:
+#   portal deliver_notification (a claim by conditional UPDATE: a rerun sends nothing),
+#   programs process_application (application_evaluate leaves a judged application alone),
+#   safety alert_low_stock (one notification per staff member, item and day: the event key).
+# The rest (periodic jobs, lottery draw, exports, reports) are not put back at once: a job that killed
+# its worker would kill the next one in a loop; beat's next run, the visibility timeout or the export
+# job's own stale-claim rule retry them.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+
+# Time limits. Soft: the task gets SoftTimeLimitExceeded and records its failure (a notification's is
+# kept on the row and retried); hard: the child is killed. Only the prefork pool enforces them (not
+# --pool=solo). The default suits every short task; the long ones get their own below.
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
+_LONG = {"soft_time_limit": 25 * 60, "time_limit": 30 * 60}  # exports and monthly reports: whole districts
+_BATCH = {"soft_time_limit": 8 * 60, "time_limit": 10 * 60}  # periodic jobs working through many rows
+CELERY_TASK_ANNOTATIONS = {
+    # Named as the reports app registers them (its tasks keep their old portal.* names).
+    "portal.exports.tasks.run_export_job": _LONG,
+    "portal.performance.tasks.generate_monthly_reports": _LONG,
+    "portal.exports.tasks.expire_exports": _BATCH,
+    "programs.tasks.draw_due_lotteries": _BATCH,
+    "programs.tasks.sweep_unjudged_applications": _BATCH,
+    "spaces.tasks.send_booking_reminders": _BATCH,
+    "safety.lockers.tasks.send_locker_reminders": _BATCH,
+    "safety.lockers.tasks.mark_overdue_parcels": _BATCH,
+    "portal.tasks.reap_stuck_notifications": _BATCH,
+    "portal.tasks.relay_task_outbox": _BATCH,
+}
+
+# Redis redelivers a message not acknowledged within the visibility timeout (a late-acknowledged task
+# whose worker died, a countdown retry held by a worker). It must be longer than the longest task's hard
+# limit (exports: 30 min) and the longest retry countdown (notifications: 8 min), or a task still running
+# would be started a second time. 1 h: the export job's own reclaim (reports: a job running for 2 h) stays
+# later still, and a lost task is back within the hour (the reaper and the application sweep end the
+# important ones sooner).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 60 * 60,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+# A child process is replaced after this many tasks: memory a long-running worker leaks is given back.
+# Env: CELERY_WORKER_MAX_TASKS_PER_CHILD (default 1000; 0 = never replace).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=1000) or None
+
+# The task outbox relay publishes at most this many rows a run (every 30 s: 1,000 rows a minute drain a
+# backlog left by an outage). Env: TASK_OUTBOX_RELAY_BATCH.
+TASK_OUTBOX_RELAY_BATCH = env.int("TASK_OUTBOX_RELAY_BATCH", default=500)
+# A notification still `sending` after this long lost its worker (the delivery task's hard limit is 90 s):
+# the reaper ends it. Env: NOTIFICATION_SENDING_TIMEOUT_MINUTES (default 10).
+NOTIFICATION_SENDING_TIMEOUT = timedelta(minutes=env.int("NOTIFICATION_SENDING_TIMEOUT_MINUTES", default=10))
+# An application still `submitted` and never judged after this long lost its evaluation task (the outbox
+# row was published but the task failed, or the application predates the outbox): the sweep re-queues it.
+# Env: APPLICATION_EVALUATION_SWEEP_MINUTES (default 5).
+APPLICATION_EVALUATION_SWEEP_AFTER = timedelta(
+    minutes=env.int("APPLICATION_EVALUATION_SWEEP_MINUTES", default=5)
+)
+
+# A periodic job whose message waited longer than its own interval is dropped (`expires`): the next
+# one does the same work, and a backlog of identical sweeps after an outage would only repeat it.
 CELERY_BEAT_SCHEDULE: dict = {
     # Lotteries are drawn the night after their deadline (Asia/Seoul).
     "draw-due-lotteries": {
         "task": "programs.tasks.draw_due_lotteries",
         "schedule": crontab(hour=0, minute=10),
     },
+    # The task outbox: what could not be published at commit (broker down) is published here.
+    "relay-task-outbox": {
+        "task": "portal.tasks.relay_task_outbox",
+        "schedule": timedelta(seconds=30),
+        "options": {"expires": 25},
+    },
+    # Applications submitted but never judged (their evaluation task failed or was lost) are re-queued.
+    "sweep-unjudged-applications": {
+        "task": "programs.tasks.sweep_unjudged_applications",
+        "schedule": timedelta(minutes=2),
+        "options": {"expires": 110},
+    },
     # A notification whose queue message was lost (broker down at commit) is sent within minutes.
     "requeue-stale-notifications": {
         "task": "portal.tasks.requeue_stale_notifications",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
+    # Notifications left `sending` by a worker that died end sent, failed or cancelled.
+    "reap-stuck-notifications": {
+        "task": "portal.tasks.reap_stuck_notifications",
+        "schedule": timedelta(minutes=2),
+        "options": {"expires": 110},
     },
     # Parcel lockers: reminders before the free period ends, and parcels past the holding period.
     "locker-reminders": {

@@ -1,15 +1,27 @@
-"""Celery tasks of the core. Tasks take ids, reload rows and call a service; nothing else."""
+"""Celery tasks of the core. Tasks take ids, reload rows and call a service; nothing else.
+
+Acknowledgement (audited with every app's tasks in the settings' Celery section): deliver_notification
+is late-acknowledged and rejected back to the queue when its worker is lost, because its claim (a
+conditional UPDATE) makes a second run a no-op; the periodic jobs below are acknowledged early, since
+beat runs them again within minutes anyway.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from .notifications import Delivery, notification_deliver, notifications_requeue_stale
+from . import outbox
+from .notifications import (
+    Delivery,
+    notification_deliver,
+    notifications_reap_stuck,
+    notifications_requeue_stale,
+)
 
 MAX_ATTEMPTS = 6
 
 
-@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1, acks_late=True)
+@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1, acks_late=True, reject_on_worker_lost=True)
 def deliver_notification(self, notification_id: int) -> str:
     result = notification_deliver(notification_id=notification_id)
     if result != Delivery.FAILED or self.request.retries >= self.max_retries:
@@ -31,3 +43,13 @@ def deliver_notification(self, notification_id: int) -> str:
 @shared_task
 def requeue_stale_notifications() -> int:
     return notifications_requeue_stale()
+
+
+@shared_task
+def reap_stuck_notifications() -> dict[str, int]:
+    return notifications_reap_stuck()
+
+
+@shared_task
+def relay_task_outbox() -> int:
+    return outbox.relay()

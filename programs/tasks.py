@@ -1,13 +1,20 @@
-"""Celery tasks of the programs app: each takes ids, reloads and calls a service."""
+"""Celery tasks of the programs app: each takes ids, reloads and calls a service.
+
+All are idempotent and acknowledged late (settings, Celery section): process_application leaves an
+application already judged as it is; a lottery is drawn once (its LotteryDraw row); the sweep only
+queues evaluations.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from .services import application_evaluate, lottery_draws_due
+from .services import application_evaluate, applications_requeue_unjudged, lottery_draws_due
 
 
-@shared_task(acks_late=True)
+# Queued through the task outbox (portal.outbox) at submission and by the sweep below; a killed worker's
+# evaluation goes straight back to the queue (reject_on_worker_lost): a rerun changes nothing.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def process_application(application_id: int) -> str:
     return application_evaluate(application_id=application_id).status
 
@@ -15,3 +22,8 @@ def process_application(application_id: int) -> str:
 @shared_task
 def draw_due_lotteries() -> list[int]:
     return lottery_draws_due()
+
+
+@shared_task
+def sweep_unjudged_applications() -> int:
+    return applications_requeue_unjudged()

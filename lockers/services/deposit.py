@@ -37,6 +37,15 @@ def _new_code() -> str:
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
+def code_only_in_sms(rows: list[Notification]) -> None:
+    """Blank the code from every row of a notify() but the text message's: the inbox and email rows never
+    hold it, not even briefly (they are blanked in the caller's transaction, before anything commits)."""
+    others = [row.pk for row in rows if row.channel != Notification.Channel.SMS]
+    for row in Notification.objects.filter(pk__in=others):
+        row.context = {**row.context, "code": "", "redact_after_send": False}
+        row.save(update_fields=["context"])
+
+
 def _free_compartment(site: LockerSite, size: str) -> Compartment | None:
     """Lock and return a free, unlocked compartment of `size`. skip_locked: a compartment another
     deposit is filling right now is passed over rather than waited for."""
@@ -144,10 +153,5 @@ def _deposit(
             "redact_after_send": True,
         },
     )
-    # Only the text message carries the code: the inbox and email rows never hold it, not even briefly
-    # (they are blanked in this transaction, before anything commits).
-    others = [row.pk for row in rows if row.channel != Notification.Channel.SMS]
-    for row in Notification.objects.filter(pk__in=others):
-        row.context = {**row.context, "code": "", "redact_after_send": False}
-        row.save(update_fields=["context"])
+    code_only_in_sms(rows)  # only the text message carries the code
     return delivery

@@ -138,6 +138,13 @@ class Application(EligibilityRecord):
             models.Index(fields=["district", "status", "submitted_at"], name="application_queue_idx"),
             models.Index(fields=["program", "status", "submitted_at"], name="application_program_idx"),
             models.Index(fields=["submitted_at"], name="application_submitted_idx"),  # city admins' queue
+            # The sweep of applications never judged (their evaluation task was lost): only those rows,
+            # so the index stays tiny however many millions of applications there are.
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(status="submitted", eligibility_checked_at__isnull=True),
+                name="application_unjudged_idx",
+            ),
         ]
         constraints = [
             # One live application per household and program, whatever the code path (API, web, admin).

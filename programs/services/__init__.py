@@ -11,6 +11,7 @@ from .applications import (  # noqa: F401
     application_note_add,
     application_provide_info,
     application_submit,
+    applications_requeue_unjudged,
     applications_withdraw_for_deleted_account,
 )
 from .documents import document_attach  # noqa: F401

@@ -10,6 +10,7 @@ than the program's places.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from households.models import Household
 from households.services import HouseholdError
 from households.services import applicant_household as household_of_applicant
+from portal import outbox
 from portal.audit import audit_log
 from portal.errors import DomainError
 from portal.models import User
@@ -242,7 +244,9 @@ def application_submit(
     except IntegrityError as exc:  # the database's one-live-application rule, under a race
         raise ApplicationError("duplicate", _("You have already applied to this program.")) from exc
     notify_resident(draft, "application.submitted")
-    transaction.on_commit(lambda: _queue_evaluation(draft.pk))
+    # Through the task outbox: the evaluation is recorded with the submission, so a broker outage delays
+    # it (the relay publishes it later) but neither loses it nor answers 500 for a saved application.
+    _queue_evaluation(draft.pk)
     return draft
 
 
@@ -253,9 +257,39 @@ def _delete_files(names: list[str]) -> None:
 
 
 def _queue_evaluation(application_id: int) -> None:
-    from ..tasks import process_application
+    from ..tasks import process_application  # tasks import the services: a module-level import would cycle
 
-    process_application.delay(application_id)
+    outbox.enqueue(
+        process_application, application_id, dedupe_key=f"programs.application.evaluate:{application_id}"
+    )
+
+
+# A bounded batch per sweep: the sweep runs every few minutes and the relay drains what it queues.
+SWEEP_BATCH = 500
+
+
+def applications_requeue_unjudged(*, older_than: timedelta | None = None, limit: int = SWEEP_BATCH) -> int:
+    """Queue the evaluation again for applications submitted but never judged (beat, every 2 minutes).
+
+    The task outbox guarantees the evaluation is published; this catches what happened after that: the
+    task failed (the database connection was cut under it, a bug since fixed) or its message was lost,
+    and applications submitted before the outbox existed. Safe however often it runs: a pending outbox
+    row for the same application is not duplicated, and application_evaluate leaves a judged
+    application alone. Lottery entries that were judged stay `submitted` until the draw and are not
+    touched (their eligibility_checked_at is set). Returns how many were queued.
+    """
+    cutoff = timezone.now() - (older_than or settings.APPLICATION_EVALUATION_SWEEP_AFTER)
+    ids = list(
+        Application.objects.filter(
+            status=S.SUBMITTED, eligibility_checked_at__isnull=True, submitted_at__lt=cutoff
+        )
+        .order_by("submitted_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    with transaction.atomic():
+        for pk in ids:
+            _queue_evaluation(pk)
+    return len(ids)
 
 
 def application_evaluate(*, application_id: int) -> Application:

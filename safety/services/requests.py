@@ -241,7 +241,7 @@ def kit_request_approve(
     tell_resident(kit_request, "safety.kit_request.approved")
     for pk in item_ids:
         if available.get(pk, 0) - 1 <= rows[pk].low_stock_threshold:
-            transaction.on_commit(lambda pk=pk: queue_low_stock(kit_request.district_id, pk))
+            queue_low_stock(kit_request.district_id, pk)
     return kit_request
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from portal import outbox
 from portal.audit import audit_log
 from portal.models import District, User
 from portal.notifications import notify
@@ -44,9 +45,12 @@ def levels(district_id: int, item_ids: Iterable[int]) -> dict[int, int]:
 
 
 def queue_low_stock(district_id: int, item_id: int) -> None:
+    """Queue the low-stock alert in the current transaction, through the task outbox: recorded with the
+    approval that took the stock down, so a broker outage delays the alert but never loses it nor turns
+    the saved approval into an error. Call it inside the approval's transaction."""
     from ..tasks import alert_low_stock  # tasks import the services: a module-level import would cycle
 
-    alert_low_stock.delay(district_id, item_id)
+    outbox.enqueue(alert_low_stock, district_id, item_id)
 
 
 def _reserved(kit_request: KitRequest) -> dict[int, int]:

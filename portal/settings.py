@@ -171,6 +171,17 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # --- Authentication -------------------------------------------------------------------------------
+# TRUSTED_PROXY_COUNT: how many proxies you run in front of gunicorn, each appending the address it was
+# reached from to X-Forwarded-For (nginx: proxy_add_x_forwarded_for). 0 (the default): gunicorn faces
+# the clients and X-Forwarded-For is ignored, whoever sends it; 1: one TLS proxy, the client is the last
+# X-Forwarded-For entry; N: the N-th from the right. It alone decides the client address for login
+# lockout (axes), API throttles (NUM_PROXIES below), the kiosk's bad-token limit, the audit log and the
+# access log (portal/clientip.py). Too high lets clients forge their address; too low makes every
+# client look like the proxy, so one client's failures lock out everyone.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out logins before checking a password
@@ -188,11 +199,21 @@ LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling (PIPA safeguard): after AXES_FAILURE_LIMIT failures an account is locked, and so is
 # an IP address, each on its own, for AXES_COOLOFF_TIME; a success resets the account's count.
+# While locked, every attempt (right password or wrong) gets the same lockout page and status, since
+# the axes backend refuses before a password is checked.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# Every login form (ours, the admin's) posts the email as "username" while USERNAME_FIELD is "email",
+# where axes would look by default: attempts were recorded without an account and none was ever locked.
+# The callable reads "username", lower-cased as accounts are stored, so "A@x.kr" and "a@x.kr" count once.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "portal.lockout.login_username"
+# The client address from TRUSTED_PROXY_COUNT (django-ipware is not installed; axes would otherwise
+# use REMOTE_ADDR, i.e. the proxy, for everyone).
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
@@ -256,6 +277,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    # The throttles' client address: the same rule as portal/clientip.py. Left unset, DRF keyed anonymous
+    # clients on whatever X-Forwarded-For they sent, so a new header each time escaped the limit.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # Throttle counters live in the "default" cache: Redis whenever REDIS_URL is set (see CACHES), so
+    # every gunicorn worker and every web node count together; the in-memory cache of the embedded
+    # default counts per process, which is fine for one `runserver`.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -266,6 +293,11 @@ REST_FRAMEWORK = {
         "kiosk": env.str("API_THROTTLE_KIOSK", default="60/min"),
     },
 }
+# Bad kiosk device tokens per client address, in a fixed window (lockers/api/kiosk.py): the
+# KIOSK_BAD_TOKEN_LIMIT-th failure within KIOSK_BAD_TOKEN_WINDOW_MINUTES blocks the address (429 with
+# Retry-After) until the window ends, valid token or not, so tokens cannot be guessed at speed.
+KIOSK_BAD_TOKEN_LIMIT = env.int("KIOSK_BAD_TOKEN_LIMIT", default=10)
+KIOSK_BAD_TOKEN_WINDOW_MINUTES = env.int("KIOSK_BAD_TOKEN_WINDOW_MINUTES", default=15)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hana API",
     "DESCRIPTION": "Programs, eligibility and household profiles for single-person households.",

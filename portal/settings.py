@@ -322,19 +322,64 @@ X_FRAME_OPTIONS = "DENY"
 if env.bool("USE_X_FORWARDED_PROTO", default=not DEBUG):
     # gunicorn sits behind a TLS-terminating proxy in production.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# /healthz is probed over plain HTTP by the orchestrator.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# /healthz and /metrics are probed over plain HTTP by the orchestrator and Prometheus, inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 # --- Logging --------------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# LOG_FORMAT: "json" (one JSON object a line, for the log shipper; the default when DEBUG is off) or
+# "plain" (the embedded default). Every line carries the request id (X-Request-ID, also in the worker's
+# lines for the tasks a request queued) and, in the worker, the task's id and name. The access log
+# (logger "hana.access": client address from TRUSTED_PROXY_COUNT, method, path without query string,
+# status, duration, view name) is written by Django to stdout; gunicorn's own is off (gunicorn.conf.py).
+# LOG_LEVEL: the root level (INFO).
+from portal.observability.logging import logging_config  # noqa: E402 - the settings' own helper
+
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
 
 # --- Hana domain settings -------------------------------------------------------------------------
 HANA_PRIVACY_CONSENT_VERSION = env.str("HANA_PRIVACY_CONSENT_VERSION", default="2026-01")
 HANA_SITE_NAME = _("Hana")
+
+# --- Observability --------------------------------------------------------------------------------
+# First in the chain: every request gets its id (X-Request-ID from the trusted proxy when it is at
+# most 64 of [A-Za-z0-9._-], else a new one), echoed in the response, and is logged and measured.
+MIDDLEWARE.insert(0, "portal.observability.middleware.RequestObservabilityMiddleware")
+
+# Prometheus, /metrics: scraped with `Authorization: Bearer <METRICS_TOKEN>`, or seen by a logged-in
+# superuser; anyone else gets 401 (token set) or 404 (no token). PROMETHEUS_MULTIPROC_DIR (read by
+# prometheus_client itself from the environment): a directory, private to the node, where gunicorn's
+# worker processes (and a Celery worker on the same machine) keep their counters so that one scrape
+# sums them all; gunicorn.conf.py empties it at start. Unset: each process counts in memory.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Gauges that apps above the core add to /metrics, read at scrape time (callables yielding metric
+# families): the core lists nobody's models itself.
+METRICS_EXTRA_COLLECTORS = ["reports.metrics.export_gauges"]
+
+# Error reporting (sentry-sdk): off unless SENTRY_DSN is set; Django and Celery integrations, no
+# personal data (send_default_pii off and portal.observability.sentry.scrub as before_send).
+# SENTRY_ENVIRONMENT names the deployment ("production", "staging"); SENTRY_TRACES_SAMPLE_RATE (0 to 1,
+# default 0: errors only, no performance traces); SENTRY_RELEASE (optional, e.g. the git commit).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if not 0.0 <= SENTRY_TRACES_SAMPLE_RATE <= 1.0:
+    raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be between 0 and 1.")
+if SENTRY_DSN:
+    from portal.observability.sentry import init_sentry  # noqa: E402
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        release=env.str("SENTRY_RELEASE", default=""),
+    )
+
+# Beat's heartbeat (portal/heartbeat.py): every minute a worker stores the time in the cache; /healthz
+# says "stale" after 3 minutes without one, and /metrics shows its age. Expires so that a backlog after
+# an outage is not run 50 times over.
+CELERY_BEAT_SCHEDULE["heartbeat"] = {
+    "task": "portal.heartbeat.beat",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}

@@ -7,13 +7,10 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from .clientip import client_ip  # the one rule (TRUSTED_PROXY_COUNT); re-exported for existing callers
 from .models import AuditEvent, District, User
 
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    # REMOTE_ADDR only: gunicorn sits behind one trusted proxy that sets it (see docker-compose.yml);
-    # a client-supplied X-Forwarded-For would let anyone forge the address written to the log.
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+__all__ = ["audit_log", "client_ip"]
 
 
 def audit_log(

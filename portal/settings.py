@@ -271,6 +271,17 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # --- Authentication -------------------------------------------------------------------------------
+# TRUSTED_PROXY_COUNT: how many proxies you run in front of gunicorn, each appending the address it was
+# reached from to X-Forwarded-For (nginx: proxy_add_x_forwarded_for). 0 (the default): gunicorn faces
+# the clients and X-Forwarded-For is ignored, whoever sends it; 1: one TLS proxy, the client is the last
+# X-Forwarded-For entry; N: the N-th from the right. It alone decides the client address for login
+# lockout (axes), API throttles (NUM_PROXIES below), the kiosk's bad-token limit, the audit log and the
+# access log (portal/clientip.py). Too high lets clients forge their address; too low makes every
+# client look like the proxy, so one client's failures lock out everyone.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out logins before checking a password
@@ -288,11 +299,21 @@ LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling (PIPA safeguard): after AXES_FAILURE_LIMIT failures an account is locked, and so is
 # an IP address, each on its own, for AXES_COOLOFF_TIME; a success resets the account's count.
+# While locked, every attempt (right password or wrong) gets the same lockout page and status, since
+# the axes backend refuses before a password is checked.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# Every login form (ours, the admin's) posts the email as "username" while USERNAME_FIELD is "email",
+# where axes would look by default: attempts were recorded without an account and none was ever locked.
+# The callable reads "username", lower-cased as accounts are stored, so "A@x.kr" and "a@x.kr" count once.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "portal.lockout.login_username"
+# The client address from TRUSTED_PROXY_COUNT (django-ipware is not installed; axes would otherwise
+# use REMOTE_ADDR, i.e. the proxy, for everyone).
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
@@ -395,6 +416,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    # The throttles' client address: the same rule as portal/clientip.py. Left unset, DRF keyed anonymous
+    # clients on whatever X-Forwarded-For they sent, so a new header each time escaped the limit.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # Throttle counters live in the "default" cache: Redis whenever REDIS_URL is set (see CACHES), so
+    # every gunicorn worker and every web node count together; the in-memory cache of the embedded
+    # default counts per process, which is fine for one `runserver`.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -405,6 +432,11 @@ REST_FRAMEWORK = {
         "kiosk": env.str("API_THROTTLE_KIOSK", default="60/min"),
     },
 }
+# Bad kiosk device tokens per client address, in a fixed window (lockers/api/kiosk.py): the
+# KIOSK_BAD_TOKEN_LIMIT-th failure within KIOSK_BAD_TOKEN_WINDOW_MINUTES blocks the address (429 with
+# Retry-After) until the window ends, valid token or not, so tokens cannot be guessed at speed.
+KIOSK_BAD_TOKEN_LIMIT = env.int("KIOSK_BAD_TOKEN_LIMIT", default=10)
+KIOSK_BAD_TOKEN_WINDOW_MINUTES = env.int("KIOSK_BAD_TOKEN_WINDOW_MINUTES", default=15)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hana API",
     "DESCRIPTION": "Programs, eligibility and household profiles for single-person households.",
@@ -429,21 +461,66 @@ X_FRAME_OPTIONS = "DENY"
 if env.bool("USE_X_FORWARDED_PROTO", default=not DEBUG):
     # gunicorn sits behind a TLS-terminating proxy in production.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# /healthz is probed over plain HTTP by the orchestrator.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# /healthz and /metrics are probed over plain HTTP by the orchestrator and Prometheus, inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 # --- Logging --------------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# LOG_FORMAT: "json" (one JSON object a line, for the log shipper; the default when DEBUG is off) or
+# "plain" (the embedded default). Every line carries the request id (X-Request-ID, also in the worker's
+# lines for the tasks a request queued) and, in the worker, the task's id and name. The access log
+# (logger "hana.access": client address from TRUSTED_PROXY_COUNT, method, path without query string,
+# status, duration, view name) is written by Django to stdout; gunicorn's own is off (gunicorn.conf.py).
+# LOG_LEVEL: the root level (INFO).
+from portal.observability.logging import logging_config  # noqa: E402 - the settings' own helper
+
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
 
 # --- Hana domain settings -------------------------------------------------------------------------
 HANA_PRIVACY_CONSENT_VERSION = env.str("HANA_PRIVACY_CONSENT_VERSION", default="2026-01")
 HANA_SITE_NAME = _("Hana")
 # An export of more rows than this is written by the worker in the background (reports.exports).
 EXPORT_DIRECT_MAX_ROWS = env.int("EXPORT_DIRECT_MAX_ROWS", default=50_000)
+
+# --- Observability --------------------------------------------------------------------------------
+# First in the chain: every request gets its id (X-Request-ID from the trusted proxy when it is at
+# most 64 of [A-Za-z0-9._-], else a new one), echoed in the response, and is logged and measured.
+MIDDLEWARE.insert(0, "portal.observability.middleware.RequestObservabilityMiddleware")
+
+# Prometheus, /metrics: scraped with `Authorization: Bearer <METRICS_TOKEN>`, or seen by a logged-in
+# superuser; anyone else gets 401 (token set) or 404 (no token). PROMETHEUS_MULTIPROC_DIR (read by
+# prometheus_client itself from the environment): a directory, private to the node, where gunicorn's
+# worker processes (and a Celery worker on the same machine) keep their counters so that one scrape
+# sums them all; gunicorn.conf.py empties it at start. Unset: each process counts in memory.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Gauges that apps above the core add to /metrics, read at scrape time (callables yielding metric
+# families): the core lists nobody's models itself.
+METRICS_EXTRA_COLLECTORS = ["reports.metrics.export_gauges"]
+
+# Error reporting (sentry-sdk): off unless SENTRY_DSN is set; Django and Celery integrations, no
+# personal data (send_default_pii off and portal.observability.sentry.scrub as before_send).
+# SENTRY_ENVIRONMENT names the deployment ("production", "staging"); SENTRY_TRACES_SAMPLE_RATE (0 to 1,
+# default 0: errors only, no performance traces); SENTRY_RELEASE (optional, e.g. the git commit).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if not 0.0 <= SENTRY_TRACES_SAMPLE_RATE <= 1.0:
+    raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be between 0 and 1.")
+if SENTRY_DSN:
+    from portal.observability.sentry import init_sentry  # noqa: E402
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        release=env.str("SENTRY_RELEASE", default=""),
+    )
+
+# Beat's heartbeat (portal/heartbeat.py): every minute a worker stores the time in the cache; /healthz
+# says "stale" after 3 minutes without one, and /metrics shows its age. Expires so that a backlog after
+# an outage is not run 50 times over.
+CELERY_BEAT_SCHEDULE["heartbeat"] = {
+    "task": "portal.heartbeat.beat",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from programs.views.home import home
 
 from . import inbox_views, staff_session, views
+from .observability.metrics import metrics_view
 
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
@@ -13,6 +14,7 @@ handler500 = "portal.views.server_error"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("programs/", include("programs.urls")),
     path("safety/", include("safety.urls")),
     path("spaces/", include("spaces.urls")),

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from . import heartbeat
+
+# What /healthz answers 503 for, and what only makes it "degraded" (200). The orchestrator restarts a
+# web node, or takes it out of the load balancer, on 503; that must be for what the node cannot serve
+# without and not for what a restart cannot mend:
+# - fatal: the database (no page works without it) and the cache (the API throttles and the page
+#   caches go through it, and Django's Redis cache raises when Redis is down, so requests would fail
+#   anyway; the existing contract, kept).
+# - degraded: the broker (saved work waits in the outbox and is relayed when it returns: delayed, not
+#   lost; restarting every web node would turn a background outage into a full one), beat's heartbeat
+#   (scheduled work is late; the web is fine) and storage (uploads and downloads fail, everything else
+#   works).
+FATAL = frozenset({"database", "cache"})
 
 
 def _check(probe) -> dict:
@@ -40,6 +57,29 @@ def _broker() -> None:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
+def _storage() -> None:
+    """Write, read back and delete a tiny file through the default storage (S3 or local): the same
+    calls uploads make, and no .path(), which object storage does not have."""
+    name = default_storage.save(f"healthz/probe-{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name, "rb") as handle:
+            if handle.read() != b"ok":
+                raise RuntimeError("storage read-back failed")
+    finally:
+        default_storage.delete(name)
+
+
+def _beat() -> dict:
+    if not settings.CELERY_BROKER_URL:
+        return {"status": "not_configured", "detail": "no beat without a broker: tasks run in-process"}
+    age = heartbeat.age_seconds()
+    if age is None:
+        return {"status": "stale", "detail": "no heartbeat from beat seen yet"}
+    if age > heartbeat.STALE_AFTER_SECONDS:
+        return {"status": "stale", "detail": f"last heartbeat {int(age)} s ago", "age_seconds": int(age)}
+    return {"status": "ok", "age_seconds": int(age)}
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check(_database), "cache": _check(_cache)}
@@ -47,10 +87,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["broker"] = _check(_broker)
     else:
         checks["broker"] = {"status": "not_configured", "detail": "tasks run in-process"}
-    healthy = all(c["status"] in {"ok", "not_configured"} for c in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503
-    )
+    checks["beat"] = _beat()
+    checks["storage"] = _check(_storage)
+    failing = sorted(name for name, c in checks.items() if c["status"] not in {"ok", "not_configured"})
+    fatal = [name for name in failing if name in FATAL]
+    body: dict = {"status": "fail" if fatal else "degraded" if failing else "ok", "checks": checks}
+    if failing:
+        body["degraded"] = failing
+    return JsonResponse(body, status=503 if fatal else 200)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -9,7 +9,11 @@ malformed, answers 500. A wrong code's attempt is committed before the refusal a
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
@@ -21,21 +25,70 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from portal.api.errors import error_response
+from portal.clientip import client_ip
 
 from ..models import LockerDevice
 from ..services import device_for_token, pickup_by_code
+
+
+class BadTokenLimit:
+    """Bad device tokens per client address: KIOSK_BAD_TOKEN_LIMIT in a KIOSK_BAD_TOKEN_WINDOW_MINUTES
+    window, then 429 until the window ends, whatever token is sent.
+
+    A fixed window counted with cache.add + cache.incr, which are atomic in Redis: every gunicorn worker
+    and web node share one count (a read-modify-write list, as DRF's throttles keep, can lose
+    increments under a burst, which is exactly when it matters). At a window's edge an address may get
+    up to twice the limit; at 10 per 15 minutes that is still far too slow to guess a token.
+    """
+
+    prefix = "kiosk-bad-token"
+
+    def __init__(self, request: Request) -> None:
+        self.window = settings.KIOSK_BAD_TOKEN_WINDOW_MINUTES * 60
+        self.limit = settings.KIOSK_BAD_TOKEN_LIMIT
+        now = time.time()
+        start = int(now // self.window) * self.window
+        self.retry_after = max(int(start + self.window - now), 1)
+        self.key = f"{self.prefix}:{client_ip(request) or 'unknown'}:{start}"
+
+    def exceeded(self) -> bool:
+        return (cache.get(self.key) or 0) >= self.limit
+
+    def record_failure(self) -> None:
+        if not cache.add(self.key, 1, timeout=self.window + 60):
+            try:
+                cache.incr(self.key)
+            except ValueError:  # expired between add and incr: this failure starts the count again
+                cache.add(self.key, 1, timeout=self.window + 60)
+
+    def refuse(self) -> exceptions.Throttled:
+        minutes = -(-self.retry_after // 60)
+        return exceptions.Throttled(
+            wait=self.retry_after,
+            detail=_(
+                "Too many attempts with an unrecognised kiosk. Try again in %(minutes)d minutes "
+                "or ask the district office."
+            )
+            % {"minutes": minutes},
+            code="too_many_attempts",
+        )
 
 
 class DeviceAuthentication(BaseAuthentication):
     """``Authorization: Device <token>``: the kiosk's device, found by the SHA-256 of its token.
 
     request.user is anonymous and request.auth the LockerDevice. Anything else (no header, another
-    scheme, an unknown or disabled device) is refused with 401 invalid_device.
+    scheme, an unknown or disabled device) is refused with 401 invalid_device, and counted against the
+    client address (BadTokenLimit): past the limit the address gets 429, even with a valid token, so the
+    answer never tells a guesser that a token was right.
     """
 
     keyword = "device"
 
     def authenticate(self, request: Request):
+        limit = BadTokenLimit(request)
+        if limit.exceeded():
+            raise limit.refuse()
         parts = get_authorization_header(request).split()
         device = None
         if len(parts) == 2 and parts[0].lower() == self.keyword.encode():
@@ -44,6 +97,7 @@ class DeviceAuthentication(BaseAuthentication):
             except UnicodeDecodeError:
                 device = None
         if device is None:
+            limit.record_failure()
             raise exceptions.AuthenticationFailed(
                 _("This kiosk is not recognised. Ask the district office."), code="invalid_device"
             )
@@ -124,7 +178,10 @@ class KioskPickupView(APIView):
             401: error_response("invalid_device: no or an unknown device token."),
             404: error_response("unknown_compartment or no_parcel."),
             423: error_response("compartment_locked: too many wrong codes; staff must unlock it."),
-            429: error_response("too_many_attempts: too many wrong codes or requests from this kiosk."),
+            429: error_response(
+                "too_many_attempts: too many wrong codes or requests from this kiosk, or too many "
+                "unrecognised device tokens from this address (with Retry-After)."
+            ),
         },
         tags=["kiosk"],
     )

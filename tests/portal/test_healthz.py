@@ -1,10 +1,16 @@
-"""/healthz: what the orchestrator probes. 200 when every configured dependency answers, else 503."""
+"""/healthz: what the orchestrator probes. 503 when the node cannot serve (database, cache); 200 with
+status "degraded" and the names of what is failing when only background work or files are affected
+(broker, beat heartbeat, storage); 200 "ok" when everything configured answers."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from django.core.cache import cache
 
 import portal.views
+from portal import heartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +79,10 @@ def test_configured_broker_is_checked(client, settings, monkeypatch):
     assert response.json()["checks"]["broker"]["status"] == "ok"
 
 
-def test_unreachable_broker_is_503(client, settings, monkeypatch):
+def test_unreachable_broker_is_degraded_not_503(client, settings, monkeypatch):
+    # Restarting web nodes does not mend a broker, and saved work waits in the outbox meanwhile.
     settings.CELERY_BROKER_URL = "redis://broker.invalid:6379/0"
+    cache.set(heartbeat.CACHE_KEY, time.time(), 60)
 
     def broken() -> None:
         raise ConnectionError("no route to host")
@@ -83,8 +91,90 @@ def test_unreachable_broker_is_503(client, settings, monkeypatch):
 
     response = client.get("/healthz")
 
-    assert response.status_code == 503
-    assert response.json()["checks"]["broker"] == {"status": "fail", "error": "ConnectionError"}
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["degraded"] == ["broker"]
+    assert body["checks"]["broker"] == {"status": "fail", "error": "ConnectionError"}
+
+
+def test_everything_answering_is_ok_with_beat_and_storage(client, settings, monkeypatch):
+    settings.CELERY_BROKER_URL = "redis://broker.invalid:6379/0"
+    monkeypatch.setattr(portal.views, "_broker", lambda: None)
+    cache.set(heartbeat.CACHE_KEY, time.time() - 30, 60)
+
+    response = client.get("/healthz")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["status"] == "ok"
+    assert "degraded" not in body
+    assert body["checks"]["beat"]["status"] == "ok"
+    assert body["checks"]["storage"]["status"] == "ok"
+
+
+def test_beat_is_not_configured_without_a_broker(client, settings):
+    settings.CELERY_BROKER_URL = ""
+
+    body = client.get("/healthz").json()
+
+    assert body["checks"]["beat"]["status"] == "not_configured"
+    assert body["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("last_beat", "detail"),
+    [(None, "no heartbeat from beat seen yet"), (-heartbeat.STALE_AFTER_SECONDS - 60, "last heartbeat")],
+)
+def test_an_old_or_missing_heartbeat_is_stale_and_degraded(client, settings, monkeypatch, last_beat, detail):
+    settings.CELERY_BROKER_URL = "redis://broker.invalid:6379/0"
+    monkeypatch.setattr(portal.views, "_broker", lambda: None)
+    if last_beat is not None:
+        cache.set(heartbeat.CACHE_KEY, time.time() + last_beat, 600)
+
+    response = client.get("/healthz")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["status"] == "degraded"
+    assert body["degraded"] == ["beat"]
+    assert body["checks"]["beat"]["status"] == "stale"
+    assert detail in body["checks"]["beat"]["detail"]
+
+
+def test_the_heartbeat_task_makes_beat_fresh(client, settings, monkeypatch):
+    settings.CELERY_BROKER_URL = "redis://broker.invalid:6379/0"
+    monkeypatch.setattr(portal.views, "_broker", lambda: None)
+
+    heartbeat.beat.delay()  # eager in tests: what the worker does every minute
+
+    assert client.get("/healthz").json()["checks"]["beat"]["status"] == "ok"
+    assert settings.CELERY_BEAT_SCHEDULE["heartbeat"]["task"] == heartbeat.beat.name
+
+
+def test_storage_failure_is_degraded(client, settings, monkeypatch):
+    settings.CELERY_BROKER_URL = ""
+
+    def broken() -> None:
+        raise OSError("bucket gone")
+
+    monkeypatch.setattr(portal.views, "_storage", broken)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["checks"]["storage"] == {"status": "fail", "error": "OSError"}
+
+
+def test_storage_probe_goes_through_the_default_storage_and_leaves_nothing(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    from django.core.files.storage import default_storage
+
+    portal.views._storage()
+
+    assert not list(tmp_path.rglob("probe-*"))
+    assert default_storage.exists("healthz") is False or not default_storage.listdir("healthz")[1]
 
 
 def test_does_not_reveal_error_details(client, settings, monkeypatch):

@@ -234,6 +234,8 @@ def job_run(*, job_id) -> str:
 
 def _job_write(job: ExportJob) -> str:
     name = job_file_name(job)
+    storage = _job_storage()
+    uploaded = ""
     try:
         exporter = get_exporter(job.dataset)(job.owner, job.filters, include_personal=job.include_personal)
         total = exporter.count()
@@ -253,12 +255,12 @@ def _job_write(job: ExportJob) -> str:
 
         # Spooled to a local temporary file and uploaded once complete (bounded memory, no partial
         # object). replace: a run of this job lost after its upload left its file under this name.
-        name, rows = save_spooled(name, write, storage=_job_storage(), replace=True)
+        uploaded, rows = save_spooled(name, write, storage=storage, replace=True)
         with transaction.atomic():
             finished = timezone.now()
             ExportJob.objects.filter(pk=job.pk).update(
                 status=Status.DONE,
-                file=name,
+                file=uploaded,
                 rows_done=rows,
                 rows_total=rows,
                 finished_at=finished,
@@ -284,6 +286,11 @@ def _job_write(job: ExportJob) -> str:
             )
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job and told to its owner
         logger.exception("export job %s failed", job.pk)
+        if uploaded:  # the file made it, the job did not: no orphan object outlives it
+            try:
+                storage.delete(uploaded)
+            except Exception:  # noqa: BLE001 - the job must still be marked failed; expiry retries
+                logger.exception("could not delete %s of failed export job %s", uploaded, job.pk)
         if isinstance(exc, ExportFailed | ExportRefused):
             reason = str(exc)
         else:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from unittest import mock
 
 import pytest
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -108,6 +110,17 @@ def test_a_rerun_of_a_lost_job_replaces_its_leftover_object(s3, export_scene, ma
     job.refresh_from_db()
     assert s3.keys() == [job.file.name] == [f"exports/{job.pk}.csv"]
     assert s3.read(job.file.name) != b"left by the lost run"
+
+
+def test_a_job_failing_after_its_upload_leaves_no_object(s3, export_scene, manager_a):
+    job = ExportJob.objects.create(owner=manager_a, dataset="applications", format="csv")
+
+    with mock.patch("reports.exports.services._log_export", side_effect=DatabaseError("connection lost")):
+        assert job_run(job_id=job.pk) == "failed"
+
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED and not job.file
+    assert s3.keys() == []
 
 
 # --- performance reports -------------------------------------------------------------------------------

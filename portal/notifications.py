@@ -174,9 +174,9 @@ def _message_id(notification: Notification) -> str:
     return notification.message_id
 
 
-def notifications_requeue_stale(*, older_than_minutes: int = 2) -> int:
+def notifications_requeue_stale(*, older_than: timedelta | None = None) -> int:
     """Re-queue pending rows whose queue message was lost (e.g. the broker was down at commit time)."""
-    cutoff = timezone.now() - timezone.timedelta(minutes=older_than_minutes)
+    cutoff = timezone.now() - (older_than or settings.NOTIFICATION_REQUEUE_AFTER)
     ids = list(
         Notification.objects.filter(status=Status.PENDING, created_at__lt=cutoff).values_list(
             "pk", flat=True

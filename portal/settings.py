@@ -166,8 +166,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = False
 # Time limits. Soft: the task gets SoftTimeLimitExceeded and records its failure (a notification's is
 # kept on the row and retried); hard: the child is killed. Only the prefork pool enforces them (not
 # --pool=solo). The default suits every short task; the long ones get their own below.
-CELERY_TASK_SOFT_TIME_LIMIT = 60
-CELERY_TASK_TIME_LIMIT = 90
+# Env: CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT (seconds).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT must be positive and below CELERY_TASK_TIME_LIMIT."
+    )
 _LONG = {"soft_time_limit": 25 * 60, "time_limit": 30 * 60}  # exports and monthly reports: whole districts
 _BATCH = {"soft_time_limit": 8 * 60, "time_limit": 10 * 60}  # periodic jobs working through many rows
 CELERY_TASK_ANNOTATIONS = {
@@ -202,15 +207,35 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD",
 # The task outbox relay publishes at most this many rows a run (every 30 s: 1,000 rows a minute drain a
 # backlog left by an outage). Env: TASK_OUTBOX_RELAY_BATCH.
 TASK_OUTBOX_RELAY_BATCH = env.int("TASK_OUTBOX_RELAY_BATCH", default=500)
-# A notification still `sending` after this long lost its worker (the delivery task's hard limit is 90 s):
-# the reaper ends it. Env: NOTIFICATION_SENDING_TIMEOUT_MINUTES (default 10).
-NOTIFICATION_SENDING_TIMEOUT = timedelta(minutes=env.int("NOTIFICATION_SENDING_TIMEOUT_MINUTES", default=10))
+# The recovery sweeps: how old a row must be before a sweep takes it, and how often beat runs them. The
+# defaults suit production; the topology test (.ci/topology.py) shortens them all, consistently.
+# A notification still `sending` after this long lost its worker: the reaper ends it. It must outlast the
+# delivery task's hard limit, or a slow send would be taken for a lost one and sent twice.
+# Env: NOTIFICATION_SENDING_TIMEOUT_SECONDS (default 600).
+NOTIFICATION_SENDING_TIMEOUT = timedelta(seconds=env.int("NOTIFICATION_SENDING_TIMEOUT_SECONDS", default=600))
+if NOTIFICATION_SENDING_TIMEOUT.total_seconds() <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("NOTIFICATION_SENDING_TIMEOUT_SECONDS must exceed CELERY_TASK_TIME_LIMIT.")
+# A notification still `pending` after this long lost its queue message (broker down at commit): it is
+# queued again (harmless if the first message is merely late: the delivery's claim lets one run send).
+# Env: NOTIFICATION_REQUEUE_AFTER_SECONDS (default 120).
+NOTIFICATION_REQUEUE_AFTER = timedelta(seconds=env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS", default=120))
 # An application still `submitted` and never judged after this long lost its evaluation task (the outbox
 # row was published but the task failed, or the application predates the outbox): the sweep re-queues it.
-# Env: APPLICATION_EVALUATION_SWEEP_MINUTES (default 5).
+# Env: APPLICATION_EVALUATION_SWEEP_SECONDS (default 300).
 APPLICATION_EVALUATION_SWEEP_AFTER = timedelta(
-    minutes=env.int("APPLICATION_EVALUATION_SWEEP_MINUTES", default=5)
+    seconds=env.int("APPLICATION_EVALUATION_SWEEP_SECONDS", default=300)
 )
+# How often beat runs the relay, the requeue, the reaper and the application sweep. Unset: each its own
+# interval below (30 s to 2 min). Env: RECOVERY_SWEEP_SECONDS.
+RECOVERY_SWEEP_SECONDS = env.int("RECOVERY_SWEEP_SECONDS", default=0)
+
+
+def _sweep(default: timedelta) -> dict:
+    """A recovery sweep's schedule; its message expires before the next one is due (a backlog of
+    identical sweeps after an outage would only repeat the work)."""
+    every = timedelta(seconds=RECOVERY_SWEEP_SECONDS) if RECOVERY_SWEEP_SECONDS else default
+    return {"schedule": every, "options": {"expires": max(1.0, every.total_seconds() * 0.9)}}
+
 
 # A periodic job whose message waited longer than its own interval is dropped (`expires`): the next
 # one does the same work, and a backlog of identical sweeps after an outage would only repeat it.
@@ -221,28 +246,21 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=0, minute=10),
     },
     # The task outbox: what could not be published at commit (broker down) is published here.
-    "relay-task-outbox": {
-        "task": "portal.tasks.relay_task_outbox",
-        "schedule": timedelta(seconds=30),
-        "options": {"expires": 25},
-    },
+    "relay-task-outbox": {"task": "portal.tasks.relay_task_outbox", **_sweep(timedelta(seconds=30))},
     # Applications submitted but never judged (their evaluation task failed or was lost) are re-queued.
     "sweep-unjudged-applications": {
         "task": "programs.tasks.sweep_unjudged_applications",
-        "schedule": timedelta(minutes=2),
-        "options": {"expires": 110},
+        **_sweep(timedelta(minutes=2)),
     },
     # A notification whose queue message was lost (broker down at commit) is sent within minutes.
     "requeue-stale-notifications": {
         "task": "portal.tasks.requeue_stale_notifications",
-        "schedule": crontab(minute="*"),
-        "options": {"expires": 55},
+        **_sweep(timedelta(minutes=1)),
     },
     # Notifications left `sending` by a worker that died end sent, failed or cancelled.
     "reap-stuck-notifications": {
         "task": "portal.tasks.reap_stuck_notifications",
-        "schedule": timedelta(minutes=2),
-        "options": {"expires": 110},
+        **_sweep(timedelta(minutes=2)),
     },
     # Parcel lockers: reminders before the free period ends, and parcels past the holding period.
     "locker-reminders": {

@@ -143,10 +143,10 @@ def test_an_old_or_missing_heartbeat_is_stale_and_degraded(client, settings, mon
 
 
 def test_the_heartbeat_task_makes_beat_fresh(client, settings, monkeypatch):
+    # Queued before the broker setting is pointed elsewhere: Celery would keep that URL for later tests.
+    heartbeat.beat.delay()  # eager in tests: what the worker does every minute
     settings.CELERY_BROKER_URL = "redis://broker.invalid:6379/0"
     monkeypatch.setattr(portal.views, "_broker", lambda: None)
-
-    heartbeat.beat.delay()  # eager in tests: what the worker does every minute
 
     assert client.get("/healthz").json()["checks"]["beat"]["status"] == "ok"
     assert settings.CELERY_BEAT_SCHEDULE["heartbeat"]["task"] == heartbeat.beat.name

@@ -86,8 +86,10 @@ def test_the_request_id_follows_the_task_into_the_workers_log(worker):
     cache.delete(heartbeat.CACHE_KEY)
 
     token = request_id_var.set(request_id)
+    # An explicit connection: other tests point the app's configured broker elsewhere (healthz's).
     try:
-        result = heartbeat.beat.apply_async(queue=queue)
+        with app.connection_for_write(os.environ["REDIS_URL"]) as connection:
+            result = heartbeat.beat.apply_async(queue=queue, connection=connection)
     finally:
         request_id_var.reset(token)
 

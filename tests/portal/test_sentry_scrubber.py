@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
 
 from portal.observability.sentry import REDACTED, init_sentry, scrub, scrub_text
 
@@ -98,3 +103,19 @@ def test_the_text_scrubber_knows_korean_numbers():
 
 def test_sentry_is_off_without_a_dsn():
     assert init_sentry(dsn="", environment="test", traces_sample_rate=0.0) is False
+
+
+def test_with_a_dsn_sentry_starts_without_pii_and_with_the_scrubber():
+    # In a process of its own: sentry-sdk's client is global and must not outlive this test.
+    script = (
+        "import sentry_sdk; from portal.observability.sentry import init_sentry, scrub\n"
+        "assert init_sentry(dsn='https://key@127.0.0.1:9/1', environment='ci', traces_sample_rate=0.0)\n"
+        "o = sentry_sdk.get_client().options\n"
+        "assert o['send_default_pii'] is False and o['before_send'] is scrub, o\n"
+        "assert o['environment'] == 'ci' and o['include_local_variables'] is False\n"
+        "names = {type(i).__name__ for i in sentry_sdk.get_client().integrations.values()}\n"
+        "assert {'DjangoIntegration', 'CeleryIntegration'} <= names, names\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    env.pop("SENTRY_DSN", None)
+    subprocess.run([sys.executable, "-c", script], check=True, env=env, cwd=settings.BASE_DIR)  # noqa: S603

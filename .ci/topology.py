@@ -52,6 +52,7 @@ BUCKET = "hana-topology"
 DEMO_PASSWORD = "hana-demo-2026"  # noqa: S105 - the demo accounts' published password
 RESIDENT_PASSWORD = "topology-resident-2026"  # noqa: S105 - .ci/topology_scene.py
 ENDED = "('sent', 'failed', 'cancelled')"  # the statuses an outbox row ends in
+METRICS_TOKEN = "topology-metrics-" + uuid.uuid4().hex
 SWEEP_SECONDS = 5  # the relay, requeue and reaper intervals in this run (production: minutes)
 STUCK_AFTER_SECONDS = 20  # a `sending` row older than this is the reaper's (production: 10 minutes)
 
@@ -137,6 +138,7 @@ class Topology:
                 "AWS_STORAGE_BUCKET_NAME": BUCKET,
                 "WEB_CONCURRENCY": "2",
                 "LOG_FORMAT": "json",
+                "METRICS_TOKEN": METRICS_TOKEN,
                 "EXPORT_DIRECT_MAX_ROWS": "1",  # every export goes to the worker
                 # The recovery sweeps, shortened consistently (the reaper's timeout outlasts the hard
                 # limit of a task, as the settings insist) so that a CI run sees them all at work.
@@ -207,11 +209,17 @@ class Topology:
     def start_node(self, name: str) -> None:
         media = WORK / f"node-{name}" / "media"
         media.mkdir(parents=True, exist_ok=True)
+        metrics = WORK / f"node-{name}" / "prometheus"
+        metrics.mkdir(parents=True, exist_ok=True)
         port = NODE_PORTS[name]
         self.start(
             f"node-{name}",
             [str(self.venv / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "portal.wsgi:application"],
-            env={"MEDIA_ROOT": str(media), "GUNICORN_BIND": f"127.0.0.1:{port}", "PORT": str(port)},
+            env={
+                "MEDIA_ROOT": str(media),
+                "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "PROMETHEUS_MULTIPROC_DIR": str(metrics),
+            },
         )
         wait_for(
             f"node {name}", lambda: _http_ok(f"http://127.0.0.1:{port}/healthz", any_status=True), timeout=60
@@ -434,6 +442,7 @@ def broker_outage(topology: Topology, scene: dict[str, int], outage: int, result
                       range(1, len(residents) + 1)))  # fmt: skip
     answers: list[tuple[int, int | None]] = []
     stopped_at = None
+    degraded_seen = False
     index = 0
     stream_start = time.monotonic()
     while index < len(residents):
@@ -446,6 +455,15 @@ def broker_outage(topology: Topology, scene: dict[str, int], outage: int, result
             topology.start_broker()
             log("  broker back")
             restored_at = time.monotonic()
+        if stopped_at and "broker" not in topology.processes and not degraded_seen:
+            health = requests.get(f"http://127.0.0.1:{NODE_PORTS['B']}/healthz", timeout=10)
+            body = health.json()
+            check(health.status_code == 200, f"/healthz answered {health.status_code} with the broker down")
+            check(
+                body["status"] == "degraded" and body["checks"]["broker"]["status"] != "ok",
+                f"/healthz: {body}",
+            )
+            degraded_seen = True
         client = residents[index]
         response = client.api(
             "POST", "/api/v1/applications/", json={"program": scene["stream"], "answers": {}}
@@ -495,8 +513,15 @@ def database_connections_terminated(
     codes = [client.api("GET", "/api/v1/applications/").status_code for _ in range(5)]
     codes += [client_b.api("GET", "/api/v1/applications/").status_code for _ in range(5)]
     check(all(code == 200 for code in codes), f"after the connections were terminated: {codes}")
-    response = client.api("POST", "/api/v1/applications/", json={"program": scene["stream"], "answers": {}})
+    request_id = "topology-" + uuid.uuid4().hex
+    response = client.api(
+        "POST",
+        "/api/v1/applications/",
+        json={"program": scene["stream"], "answers": {}},
+        headers={"X-Request-ID": request_id},
+    )
     check(response.status_code == 201, f"a submission after the termination answered {response.status_code}")
+    check(response.headers.get("X-Request-ID") == request_id, "the node did not answer with the request id")
     application_id = response.json()["id"]
     wait_for(
         "the new application to be judged by the reconnected worker",
@@ -504,6 +529,33 @@ def database_connections_terminated(
         timeout=10 * SWEEP_SECONDS + 120,
     )
     results["database_terminated"] = {"connections_terminated": killed, "answers_after": dict(Counter(codes))}
+    wait_for(
+        "the worker's log lines of that request's task to carry its request id",
+        lambda: request_id in (WORK / "worker.log").read_text(errors="replace"),
+        timeout=30,
+    )
+
+
+def eyes(results: dict[str, Any]) -> None:
+    """/healthz ok on both nodes (beat's heartbeat included) and /metrics behind its token."""
+    for name, port in NODE_PORTS.items():
+        url = f"http://127.0.0.1:{port}/healthz"
+        wait_for(f"node {name}'s /healthz to be ok", lambda url=url: _healthy(url), timeout=90, every=2)
+        checks = requests.get(url, timeout=10).json()["checks"]
+        results.setdefault("healthz", {})[name] = {key: value["status"] for key, value in checks.items()}
+    metrics_url = f"http://127.0.0.1:{NODE_PORTS['A']}/metrics"
+    check(
+        requests.get(metrics_url, timeout=10).status_code in (401, 404), "/metrics answered without its token"
+    )
+    scraped = requests.get(metrics_url, headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10)
+    check(scraped.status_code == 200, f"/metrics with its token answered {scraped.status_code}")
+    for family in ("hana_outbox_notifications", "hana_task_outbox", "hana_http_requests_total"):
+        check(family in scraped.text, f"/metrics has no {family}")
+
+
+def _healthy(url: str) -> bool:
+    response = requests.get(url, timeout=10)
+    return response.status_code == 200 and response.json()["status"] == "ok"
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -601,6 +653,7 @@ def main() -> int:
             timeout=STUCK_AFTER_SECONDS + 10 * SWEEP_SECONDS + 120,
         )
         final_census(results)
+        eyes(results)
     except Failure as failure:
         log(f"FAILED: {failure}")
         for name in ("node-A", "node-B", "worker", "beat"):

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.db.models import Count, Min
+from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -61,16 +61,6 @@ def count_task(*, task: str, outcome: str) -> None:
 # --- gauges read at scrape time -------------------------------------------------------------------
 
 
-def outbox_backlog() -> dict[str, int]:
-    """Notifications by status. The outbox helper's branch adds portal.notifications.outbox_backlog();
-    once merged, call that here instead of this copy."""
-    from portal.models import Notification
-
-    rows = Notification.objects.order_by().values("status").annotate(n=Count("id"))
-    counts = {row["status"]: row["n"] for row in rows}
-    return {status: counts.get(status, 0) for status in ("pending", "sending", "failed")}
-
-
 def oldest_pending_age_seconds() -> float:
     from portal.models import Notification
 
@@ -85,19 +75,31 @@ class DatabaseCollector:
     imports them."""
 
     def collect(self) -> Iterator[Metric]:
-        from portal import heartbeat
+        from portal import heartbeat, notifications, outbox
 
         up = GaugeMetricFamily("hana_metrics_database_up", "1 when the database answered this scrape.")
         try:
             backlog = GaugeMetricFamily(
                 "hana_outbox_notifications", "Outbox rows not yet ended, by status.", labels=["status"]
             )
-            for status, count in outbox_backlog().items():
+            for status, count in notifications.outbox_backlog().items():
                 backlog.add_metric([status], count)
             age = GaugeMetricFamily(
                 "hana_outbox_oldest_pending_age_seconds", "Age of the oldest pending notification (0: none)."
             )
             age.add_metric([], oldest_pending_age_seconds())
+            # The task outbox (portal.outbox): work recorded with a change, waiting for the broker.
+            queued = outbox.backlog()
+            tasks = GaugeMetricFamily(
+                "hana_task_outbox", "Task outbox rows not yet published, by status.", labels=["status"]
+            )
+            for status in ("pending", "failed"):
+                tasks.add_metric([status], queued[status])
+            task_age = GaugeMetricFamily(
+                "hana_task_outbox_oldest_pending_age_seconds",
+                "Age of the oldest task waiting to be published (0: none; growing: no relay or no broker).",
+            )
+            task_age.add_metric([], queued["oldest_pending_seconds"])
             extra = [metric for path in settings.METRICS_EXTRA_COLLECTORS for metric in import_string(path)()]
         except DatabaseError:
             up.add_metric([], 0)
@@ -107,6 +109,8 @@ class DatabaseCollector:
             yield up
             yield backlog
             yield age
+            yield tasks
+            yield task_age
             yield from extra
         beat = heartbeat.age_seconds()
         if beat is not None:

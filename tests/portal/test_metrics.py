@@ -157,3 +157,18 @@ def test_multiprocess_mode_sums_what_the_processes_wrote(client, monkeypatch, tm
     labels = frozenset({"view": "healthz", "method": "GET", "status": "2xx"}.items())
     assert values[("hana_http_requests_total", labels)] == 5
     assert values[("hana_outbox_notifications", frozenset({"status": "pending"}.items()))] == 0
+
+
+def test_task_outbox_backlog_is_read_at_scrape_time(client, resident):
+    from portal.models import QueuedTask
+
+    waiting = QueuedTask.objects.create(name="programs.tasks.process_application", args=[1])
+    QueuedTask.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timezone.timedelta(minutes=3))
+    QueuedTask.objects.create(name="programs.tasks.process_application", args=[2], status="failed")
+    QueuedTask.objects.create(name="programs.tasks.process_application", args=[3], status="dispatched")
+
+    values = samples(scrape(client))
+
+    assert values[("hana_task_outbox", frozenset({"status": "pending"}.items()))] == 1
+    assert values[("hana_task_outbox", frozenset({"status": "failed"}.items()))] == 1
+    assert values[("hana_task_outbox_oldest_pending_age_seconds", frozenset())] >= 180

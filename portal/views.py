@@ -38,6 +38,23 @@ def _check(probe) -> dict:
     return {"status": "ok", "ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
+# The broker and storage probes open a connection or write a file: an anonymous client hammering
+# /healthz must not turn each request into one. Each process answers them from its last result for a
+# few seconds (the orchestrator probes every 15 s or so, so it still sees a fresh one).
+PROBE_MEMO_SECONDS = 10.0
+_memo: dict[str, tuple[float, dict]] = {}
+
+
+def _check_memoized(name: str, probe) -> dict:
+    now = time.monotonic()
+    remembered = _memo.get(name)
+    if remembered is not None and now - remembered[0] < PROBE_MEMO_SECONDS:
+        return remembered[1]
+    result = _check(probe)
+    _memo[name] = (now, result)
+    return result
+
+
 def _database() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -84,11 +101,11 @@ def _beat() -> dict:
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check(_database), "cache": _check(_cache)}
     if settings.CELERY_BROKER_URL:
-        checks["broker"] = _check(_broker)
+        checks["broker"] = _check_memoized("broker", _broker)
     else:
         checks["broker"] = {"status": "not_configured", "detail": "tasks run in-process"}
     checks["beat"] = _beat()
-    checks["storage"] = _check(_storage)
+    checks["storage"] = _check_memoized("storage", _storage)
     failing = sorted(name for name, c in checks.items() if c["status"] not in {"ok", "not_configured"})
     fatal = [name for name in failing if name in FATAL]
     body: dict = {"status": "fail" if fatal else "degraded" if failing else "ok", "checks": checks}

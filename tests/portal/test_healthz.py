@@ -15,6 +15,14 @@ from portal import heartbeat
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fresh_probes():
+    """Each test sees its own probes' results, not a remembered one of the test before."""
+    portal.views._memo.clear()
+    yield
+    portal.views._memo.clear()
+
+
 def test_healthy_without_a_broker(client, settings):
     settings.CELERY_BROKER_URL = ""
 
@@ -189,3 +197,25 @@ def test_does_not_reveal_error_details(client, settings, monkeypatch):
 
     assert "hunter2" not in response.content.decode()
     assert "db.internal" not in response.content.decode()
+
+
+def test_storage_and_broker_probes_are_remembered_briefly(client, settings, monkeypatch):
+    settings.CELERY_BROKER_URL = "redis://broker.invalid:6379/0"
+    calls = {"storage": 0, "broker": 0}
+
+    def counting(name):
+        def probe() -> None:
+            calls[name] += 1
+
+        return probe
+
+    monkeypatch.setattr(portal.views, "_storage", counting("storage"))
+    monkeypatch.setattr(portal.views, "_broker", counting("broker"))
+
+    for _ in range(5):
+        assert client.get("/healthz").json()["checks"]["storage"]["status"] == "ok"
+    assert calls == {"storage": 1, "broker": 1}  # five probes of /healthz: one file written, one connection
+
+    monkeypatch.setattr(portal.views, "PROBE_MEMO_SECONDS", 0.0)
+    client.get("/healthz")
+    assert calls == {"storage": 2, "broker": 2}

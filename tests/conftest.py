@@ -49,6 +49,15 @@ def _clean_cache(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Django's PBKDF2 is slow on purpose (a million rounds a password); the suite creates and logs in
+    thousands of accounts, so it hashes with MD5, as Django's testing docs suggest. Production's hasher is
+    the settings' default, untouched; nothing here tests hashing strength."""
+    # First: what new passwords are hashed with. The rest still verify a hash made before the test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(settings):
     """Tests run tasks in-process even when CI's environment points Celery at Redis; the worker
     integration tests start their own worker and say so."""

@@ -12,7 +12,10 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import heartbeat  # noqa: F401 - registers the heartbeat task in every process
+        from . import (
+            checks,  # noqa: F401 - registers the deployment checks
+            heartbeat,  # noqa: F401 - registers the heartbeat task in every process
+        )
         from .roles import ensure_role_groups
         from .staff_session import start_clock_on_login
 

@@ -523,12 +523,20 @@ def database_connections_terminated(
     check(response.status_code == 201, f"a submission after the termination answered {response.status_code}")
     check(response.headers.get("X-Request-ID") == request_id, "the node did not answer with the request id")
     application_id = response.json()["id"]
+    log(f"  {killed} connections terminated; the nodes answered {dict(Counter(codes))} and took a submission")
+    judged_from = time.monotonic()
     wait_for(
         "the new application to be judged by the reconnected worker",
         lambda: psql(f"SELECT status FROM programs_application WHERE id = {application_id}") != "submitted",
         timeout=10 * SWEEP_SECONDS + 120,
     )
-    results["database_terminated"] = {"connections_terminated": killed, "answers_after": dict(Counter(codes))}
+    judged_after = round(time.monotonic() - judged_from, 1)
+    results["database_terminated"] = {
+        "connections_terminated": killed,
+        "answers_after": dict(Counter(codes)),
+        "seconds_until_the_worker_judged_a_new_application": judged_after,
+    }
+    log(f"  the worker judged it {judged_after} s later")
     wait_for(
         "the worker's log lines of that request's task to carry its request id",
         lambda: request_id in (WORK / "worker.log").read_text(errors="replace"),
@@ -652,6 +660,7 @@ def main() -> int:
             lambda: sum(outbox_counts()[s] for s in ("pending", "sending")) == 0,
             timeout=STUCK_AFTER_SECONDS + 10 * SWEEP_SECONDS + 120,
         )
+        log("every outbox row ended")
         final_census(results)
         eyes(results)
     except Failure as failure:
@@ -689,6 +698,8 @@ def report(results: dict[str, Any]) -> None:
             f"| worker kill -9 #{n}: in flight / sent before / seconds until every row ended | "
             f"{kill['in_flight_at_kill']} / {kill['sent_before_kill']} / {kill['seconds_to_end']} |"
         )
+    for key, value in results.get("database_terminated", {}).items():
+        print(f"| database connections terminated: {key.replace('_', ' ')} | {value} |")
     mail = results.get("email", {})
     figures = [mail.get(key) for key in ("rows_sent", "distinct_messages", "resent_same_message_id")]
     print(

@@ -91,10 +91,21 @@ def _queue(notification_id: int) -> None:
     # notifications_requeue_stale() queues it again.
     try:
         deliver_notification.delay(notification_id)
-    except Exception:
-        logger.exception(
-            "could not queue notification %s; it stays pending for the requeue job", notification_id
-        )
+    except Exception as exc:
+        if deliver_notification.app.conf.task_always_eager:
+            # In-process, the exception is the delivery's own: a bug worth a traceback (and a report).
+            logger.exception(
+                "notification %s failed in-process; it stays for the requeue job", notification_id
+            )
+        else:
+            # The broker is down: expected, and it would repeat for every message of an outage, so a
+            # warning without the traceback (error reporting takes ERROR lines only).
+            logger.warning(
+                "could not queue notification %s (%s: %s); it stays pending for the requeue job",
+                notification_id,
+                exc.__class__.__name__,
+                exc,
+            )
 
 
 def render(notification: Notification) -> tuple[str, str]:

@@ -3,10 +3,11 @@
 Builds a production install (`pip install -c constraints.txt .`, no dev extras) in its own virtual
 environment and runs, on this machine's PostgreSQL and Redis:
 
-    node A (gunicorn :8101) ─┐                       ┌─ S3 (moto's server, :8190): every file
+    node A (gunicorn :8101) ─┐                            ┌─ S3 (moto's server, :8190): every file
     node B (gunicorn :8102) ─┼─ PostgreSQL hana_topology ─┤
-    Celery worker + beat  ───┘                       └─ broker: a Redis of its own (:6390), so that
-                                                        stopping it does not take the cache with it
+    Celery worker + beat  ───┘                            └─ Redis of its own (:6390): the broker on
+                                                             database 0, the cache on 1, as in
+                                                             docker-compose.yml
 
 Each node has its own empty MEDIA_ROOT: a file only one of them could see would fail the journey.
 The journey: a resident applies with a document on node A, a caseworker downloads it on node B, a
@@ -127,7 +128,9 @@ class Topology:
                 "SECURE_HSTS_SECONDS": "0",
                 "TRUSTED_PROXY_COUNT": "1",
                 "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-                "REDIS_URL": "redis://127.0.0.1:6379/12",
+                # One Redis for the cache and the broker, as docker-compose.yml has it: stopping "the
+                # broker" takes the cache away too, and the site must serve through both.
+                "REDIS_URL": f"redis://127.0.0.1:{BROKER_PORT}/1",
                 "CELERY_BROKER_URL": f"redis://127.0.0.1:{BROKER_PORT}/0",
                 "EMAIL_URL": f"filemail:///{self.mail_dir}",  # environ drops one slash of the path
                 "SMS_BACKEND": "console",

@@ -19,14 +19,13 @@ from . import heartbeat
 # What /healthz answers 503 for, and what only makes it "degraded" (200). The orchestrator restarts a
 # web node, or takes it out of the load balancer, on 503; that must be for what the node cannot serve
 # without and not for what a restart cannot mend:
-# - fatal: the database (no page works without it) and the cache (the API throttles and the page
-#   caches go through it, and Django's Redis cache raises when Redis is down, so requests would fail
-#   anyway; the existing contract, kept).
-# - degraded: the broker (saved work waits in the outbox and is relayed when it returns: delayed, not
-#   lost; restarting every web node would turn a background outage into a full one), beat's heartbeat
-#   (scheduled work is late; the web is fine) and storage (uploads and downloads fail, everything else
-#   works).
-FATAL = frozenset({"database", "cache"})
+# - fatal: the database (no page works without it).
+# - degraded: the cache (portal.cache serves without an unreachable Redis: pages are computed afresh,
+#   throttles let requests through), the broker (saved work waits in the outbox and is relayed when it
+#   returns: delayed, not lost; restarting every web node would turn a background outage into a full
+#   one), beat's heartbeat (scheduled work is late; the web is fine) and storage (uploads and downloads
+#   fail, everything else works).
+FATAL = frozenset({"database"})
 
 
 def _check(probe) -> dict:

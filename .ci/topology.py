@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -444,6 +445,7 @@ def broker_outage(topology: Topology, scene: dict[str, int], outage: int, result
         list(pool.map(lambda n: residents[n - 1].login(f"topology{n:03d}@hana.test", RESIDENT_PASSWORD),
                       range(1, len(residents) + 1)))  # fmt: skip
     answers: list[tuple[int, int | None]] = []
+    latencies: dict[str, list[float]] = {"up": [], "down": []}  # seconds per submission, over HTTP
     stopped_at = None
     degraded_seen = False
     index = 0
@@ -468,9 +470,12 @@ def broker_outage(topology: Topology, scene: dict[str, int], outage: int, result
             )
             degraded_seen = True
         client = residents[index]
+        broker_down = "broker" not in topology.processes
+        sent_at = time.perf_counter()
         response = client.api(
             "POST", "/api/v1/applications/", json={"program": scene["stream"], "answers": {}}
         )
+        latencies["down" if broker_down else "up"].append(time.perf_counter() - sent_at)
         answers.append(
             (response.status_code, response.json().get("id") if response.status_code == 201 else None)
         )
@@ -494,12 +499,22 @@ def broker_outage(topology: Topology, scene: dict[str, int], outage: int, result
     saved = scalar(f"SELECT count(*) FROM programs_application WHERE {stream}")
     check(saved == len(answers), f"{len(answers)} submissions answered 201 but {saved} applications exist")
     results["broker_outage"] = {
+        "submission_ms_p50_p95_broker_up": _percentiles(latencies["up"]),
+        "submission_ms_p50_p95_broker_down": _percentiles(latencies["down"]),
         "outage_seconds": outage,
         "submissions": len(answers),
         "answered_5xx": len(errors),
         "lost": len(answers) - saved,
         "seconds_to_judge_all_after_broker_returned": round(drained, 1),
     }
+
+
+def _percentiles(seconds: list[float]) -> str:
+    if not seconds:
+        return "-"
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"{statistics.median(ordered) * 1000:.0f} / {p95 * 1000:.0f}"
 
 
 def database_connections_terminated(

@@ -450,7 +450,8 @@ REST_FRAMEWORK = {
     # default counts per process, which is fine for one `runserver`.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # The user rate counts logged-in users only, so each limit governs its own callers.
+        "portal.api.throttling.LoggedInUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),

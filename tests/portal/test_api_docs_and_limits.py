@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,17 @@ def test_anonymous_clients_are_throttled_with_a_clear_error(client, monkeypatch)
     assert body["error"]["status"] == 429
     assert body["error"]["code"] == "throttled"
     assert body["error"]["message"]
+
+
+def test_each_limit_governs_its_own_callers(client, monkeypatch):
+    # An anonymous limit above the user limit is the anonymous callers' limit: the user one is not
+    # applied to them as well (DRF's UserRateThrottle alone counts anonymous callers by address).
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "5/min", "user": "2/min"})
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"anon": "5/min", "user": "2/min"})
+
+    anonymous = [client.get("/api/v1/programs/").status_code for _ in range(6)]
+    assert anonymous == [200] * 5 + [429]
+
+    client.force_login(HouseholdFactory().user)
+    logged_in = [client.get("/api/v1/programs/").status_code for _ in range(3)]
+    assert logged_in == [200, 200, 429]  # a logged-in user: the user limit, not the anonymous one

@@ -96,23 +96,99 @@ def measure(label: str, call, *, repeat: int, target: str) -> dict:
     }
 
 
+QUICK = {
+    "households": 20_000,
+    "programs": 500,
+    "applications": 100_000,
+    "kit_requests": 20_000,
+    "bookings": 60_000,
+    "booking_rooms": 200,
+    "requests": 100,
+}
+
+
+def _sizes(args: argparse.Namespace, vendor: str) -> None:
+    """Fill in the sizes left unset: --quick's, else the city-scale defaults (smaller on SQLite)."""
+    postgres = vendor == "postgresql"
+    defaults = {
+        "households": 1_600_000 if postgres else 200_000,
+        "programs": 500,
+        "applications": 1_000_000,
+        "kit_requests": 200_000,
+        "bookings": 1_000_000 if postgres else 250_000,
+        "booking_rooms": 200,
+        "requests": 200,
+    }
+    for name, default in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, QUICK[name] if args.quick else default)
+
+
+def ensure_data(args: argparse.Namespace, *, everything: bool, reports: bool) -> list[str]:
+    """Generate the components of the data set this run needs that the bench database does not hold
+    complete with these sizes (see bench.state); returns the generated components."""
+    from django.db import connection, transaction
+
+    from bench import state
+
+    wanted = {"base": state.spec(households=args.households, programs=args.programs)}
+    if everything or reports:
+        wanted["applications"] = state.spec(total=args.applications)
+    if everything:
+        wanted["kit_requests"] = state.spec(total=args.kit_requests)
+    wanted["bookings"] = state.spec(total=args.bookings, rooms=args.booking_rooms)
+    todo = state.stale(wanted)
+    if "base" in todo or (todo and connection.vendor != "postgresql"):
+        # Other sizes, or an incomplete data set (a run stopped while generating): start from nothing.
+        state.recreate_database()
+        todo = list(wanted)
+    if "base" in todo:
+        from bench.dataset import generate_base
+
+        generate_base(households=args.households, programs=args.programs)
+        state.record("base", wanted["base"])
+    for component in todo:
+        if component == "base":
+            continue
+        # Cleared, generated and marked complete in one transaction: stopped halfway, nothing changes.
+        with transaction.atomic():
+            if "base" not in todo:
+                state.clear_component(component)
+            if component == "applications":
+                from bench.applications import generate_applications
+
+                generate_applications(args.applications)
+            elif component == "kit_requests":
+                from bench.safety import generate_kit_requests
+
+                generate_kit_requests(args.kit_requests)
+            else:
+                from bench.spaces import generate_bookings
+
+                generate_bookings(args.bookings, args.booking_rooms)
+            state.record(component, wanted[component])
+    return todo
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--households", type=int, default=100_000)
-    parser.add_argument("--programs", type=int, default=500)
-    parser.add_argument("--applications", type=int, default=1_000_000)
-    parser.add_argument("--kit-requests", type=int, default=200_000)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small sizes for every size not given: "
+        + ", ".join(f"{name.replace('_', '-')} {value:,}" for name, value in QUICK.items()),
+    )
+    parser.add_argument(
+        "--households", type=int, default=None, help="default: 1,600,000 on Postgres, 200,000 on SQLite"
+    )
+    parser.add_argument("--programs", type=int, default=None, help="default: 500")
+    parser.add_argument("--applications", type=int, default=None, help="default: 1,000,000")
+    parser.add_argument("--kit-requests", type=int, default=None, help="default: 200,000")
     parser.add_argument(
         "--bookings", type=int, default=None, help="default: 1,000,000 on Postgres, 250,000 on SQLite"
     )
-    parser.add_argument("--booking-rooms", type=int, default=200)
-    parser.add_argument(
-        "--reports-households",
-        type=int,
-        default=None,
-        help="households for the reports rows; default: 1,600,000 on Postgres, 200,000 on SQLite",
-    )
-    parser.add_argument("--requests", type=int, default=200, help="measured calls per row")
+    parser.add_argument("--booking-rooms", type=int, default=None, help="default: 200")
+    parser.add_argument("--requests", type=int, default=None, help="measured calls per row; default: 200")
     parser.add_argument("only", nargs="?", choices=["spaces", "reports"], help="run only this group of rows")
     args = parser.parse_args()
     everything = args.only is None
@@ -127,30 +203,10 @@ def main() -> int:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    from bench.dataset import ensure_dataset
+    _sizes(args, connection.vendor)
 
     started = time.perf_counter()
-    created = ensure_dataset(households=args.households, programs=args.programs)
-    if reports:
-        from bench.reports import default_households, ensure_city
-
-        if args.reports_households is None:
-            args.reports_households = default_households(connection.vendor)
-        created = ensure_city(households=args.reports_households, programs=args.programs) or created
-        args.households = max(args.households, args.reports_households)
-    if everything or reports:
-        from bench.applications import ensure_applications
-
-        created = ensure_applications(args.applications) or created
-    if everything:
-        from bench.safety import ensure_kit_requests
-
-        created = ensure_kit_requests(args.kit_requests) or created
-    from bench.spaces import ensure_bookings
-
-    if args.bookings is None:
-        args.bookings = 1_000_000 if connection.vendor == "postgresql" else 250_000
-    created = ensure_bookings(args.bookings, args.booking_rooms) or created
+    generated = ensure_data(args, everything=everything, reports=reports)
     setup_seconds = time.perf_counter() - started
 
     from bench.review import caseworker, outbox_throughput, review_scenarios, submission_scenario
@@ -164,7 +220,7 @@ def main() -> int:
             *scenarios(),
             *review_scenarios(),
             submission_scenario(args.requests + 10),
-            kit_admin_scenario(caseworker()),
+            kit_admin_scenario(caseworker(), args.kit_requests),
             kiosk_scenario(args.requests + 10),
         ]
     notes = []
@@ -173,14 +229,14 @@ def main() -> int:
         plan += space_rows
     rows = [measure(label, call, repeat=args.requests, target=target) for label, call, target in plan]
     if reports:
-        from bench.reports import dashboard_scenarios, export_lines, export_probe
+        from bench.reports import EXPORT_ROWS, dashboard_scenarios, export_lines, export_probe
 
         report_rows, report_notes = dashboard_scenarios(args.requests)
         rows += [
             measure(label, call, repeat=repeat, target=target) for label, call, target, repeat in report_rows
         ]
         notes += report_notes
-        export_figures = export_lines(export_probe())
+        export_figures = export_lines(export_probe(min(args.applications, EXPORT_ROWS)))
     if spaces:
         contention = contention_throughput(skip_households=args.requests + 10)
     if everything:
@@ -195,7 +251,7 @@ def main() -> int:
     print(
         f"data set: {args.households:,} households, {args.programs:,} programs, {sizes}"
         f"{args.bookings:,} bookings in {args.booking_rooms} rooms "
-        f"({'generated' if created else 'reused'} in {setup_seconds:.1f} s); "
+        f"({_data_note(generated)} in {setup_seconds:.1f} s); "
         f"{args.requests} measured calls per row"
     )
     print()
@@ -232,6 +288,12 @@ def main() -> int:
             f"= {sent / seconds:,.0f} messages/s (target ≥ 200/s)"
         )
     return 0
+
+
+def _data_note(generated: list[str]) -> str:
+    if not generated:
+        return "reused"
+    return "generated: " + ", ".join(name.replace("_", " ") for name in generated)
 
 
 if __name__ == "__main__":

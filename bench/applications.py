@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import connection
 
 from households.models import Household
-from programs.models import Application, Program
+from programs.models import Program
 
 PER_HOUSEHOLD_MAX = 10
 BENCH_REFERENCE_PREFIX = "HB-"
+SUBMIT_SLUG = "bench-submit"  # the submit scenario's program (bench.review), not part of the generated set
 
 # status by a random number r in [0, 1): mostly settled history, a realistic 5% still open.
 STATUS_CASE = """
@@ -25,25 +26,23 @@ STATUS_CASE = """
 """
 
 
-def ensure_applications(total: int) -> bool:
-    """Top the bench database up to `total` applications (at most 10 per household)."""
-    have = Application.objects.filter(reference__startswith=BENCH_REFERENCE_PREFIX).count()
-    if have >= total:
-        return False
+def generate_applications(total: int) -> None:
+    """`total` applications (at most 10 per household) into an empty applications table: call it in the
+    transaction that cleared the table and records the component (see bench.__main__)."""
     households = Household.objects.count()
     per_household = min(PER_HOUSEHOLD_MAX, -(-total // max(households, 1)))
     program_ids = list(
-        Program.objects.filter(slug__startswith="bench-").order_by("id").values_list("id", flat=True)
+        Program.objects.filter(slug__startswith="bench-")
+        .exclude(slug=SUBMIT_SLUG)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
-    with transaction.atomic():
-        Application.objects.filter(reference__startswith=BENCH_REFERENCE_PREFIX).delete()
-        if connection.vendor == "postgresql":
-            _insert_postgres(program_ids, per_household, total)
-        else:
-            _insert_sqlite(program_ids, per_household, total)
+    if connection.vendor == "postgresql":
+        _insert_postgres(program_ids, per_household, total)
+    else:
+        _insert_sqlite(program_ids, per_household, total)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "ANALYZE programs_application")
-    return True
 
 
 def _insert_postgres(program_ids: list[int], per_household: int, total: int) -> None:

@@ -1,11 +1,12 @@
-"""Generates a city-scale data set with bulk inserts (deterministic: seeded random)."""
+"""Generates the base of the city-scale data set, programs and households, with bulk inserts (deterministic:
+seeded random). bench.__main__ decides when, from the markers in bench.state."""
 
 from __future__ import annotations
 
 import random
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from households.models import Employment, Gender, Household, HousingTenure
@@ -62,19 +63,18 @@ CRITERIA_PALETTE = [
 ]
 
 
-def ensure_dataset(*, households: int, programs: int) -> bool:
-    """Top the bench database up to the requested sizes; returns whether anything was generated."""
+def generate_base(*, households: int, programs: int) -> None:
+    """Programs and households in an empty bench database (bench.state.recreate_database())."""
     rng = random.Random(20261121)
-    have_programs = Program.objects.filter(slug__startswith=BENCH_SLUG_PREFIX).count()
-    have_households = Household.objects.count()
-    created = False
-    if have_programs < programs:
-        _make_programs(rng, have_programs, programs)
-        created = True
-    if have_households < households:
-        _make_households(rng, have_households, households)
-        created = True
-    return created
+    _make_programs(rng, 0, programs)
+    _make_households(rng, 0, households)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE households_household")
+            cursor.execute("ANALYZE portal_user")
+            cursor.execute("ANALYZE programs_program")
+        else:
+            cursor.execute("ANALYZE")
 
 
 @transaction.atomic

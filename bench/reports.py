@@ -6,8 +6,8 @@ resident set size it reports is the export's own process; it exports the first 1
 with the real exporter into os.devnull, then runs PostgreSQL's `COPY (<the same query>) TO STDOUT WITH
 CSV` in the same process as the baseline. Targets: peak ≤ 200 MB, throughput ≥ 25% of COPY's.
 
-Dashboard: the households are topped up to city scale (1,600,000 on PostgreSQL by default; kept for the
-next run), then /reports/dashboard/ is requested through the test client as a district manager of the
+Dashboard: over the data set's households (1,600,000 on PostgreSQL by default, kept for the next run),
+/reports/dashboard/ is requested through the test client as a district manager of the
 most populous district: cold (the cache cleared before every call: every panel computed), warm (every
 panel from the cache) and right after a write (one of the district's applications saved before every
 call, so the applications panel is recomputed and the others come from the cache). Target p95 ≤ 500 ms.
@@ -24,7 +24,6 @@ from datetime import date
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
@@ -34,7 +33,6 @@ from portal.models import District, User
 from portal.roles import user_set_role
 from programs.models import Application
 
-from .dataset import ensure_dataset
 from .export_probe import CONFIGURED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,26 +43,6 @@ MANAGER_EMAIL = "bench.manager@bench.hana.invalid"
 COLD_REPEAT = 30  # every cold call computes every panel: fewer calls
 WRITE_REPEAT = 50
 DASHBOARD_TARGET = "p95 ≤ 500 ms"
-
-
-def default_households(vendor: str) -> int:
-    return 1_600_000 if vendor == "postgresql" else 200_000
-
-
-# --- data ---------------------------------------------------------------------------------------------
-
-
-def ensure_city(*, households: int, programs: int) -> bool:
-    """Top the households up to city scale; returns whether anything was generated (minutes, once)."""
-    created = ensure_dataset(households=households, programs=programs)
-    if created:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("ANALYZE households_household")
-                cursor.execute("ANALYZE portal_user")
-            else:
-                cursor.execute("ANALYZE")
-    return created
 
 
 def populous_district() -> District:

@@ -14,7 +14,10 @@ from households.models import Household
 from portal.models import District, Notification, User
 from portal.notifications import notification_deliver
 from portal.roles import user_set_role
-from programs.models import Application, Program, ProgramStatus
+from programs.models import Program, ProgramStatus
+
+from .applications import SUBMIT_SLUG
+from .state import delete_where
 
 CASEWORKER_EMAIL = "bench.caseworker@bench.hana.invalid"
 
@@ -58,7 +61,7 @@ def submission_scenario(count: int):
     """Each call submits one application through the API as a different resident (tasks excluded:
     the bench runs Celery against an in-memory broker, so queueing is measured, not evaluation)."""
     program, _created = Program.objects.update_or_create(
-        slug="bench-submit",
+        slug=SUBMIT_SLUG,
         defaults={
             "title": "벤치마크 신청 사업",
             "summary": "신청 처리 성능 측정용",
@@ -77,7 +80,12 @@ def submission_scenario(count: int):
             "application_end": None,
         },
     )
-    Application.objects.filter(program=program).delete()
+    # The last run's submissions, set-wise: their notes and documents, history rows and the rows themselves.
+    of_program = "application_id IN (SELECT id FROM programs_application WHERE program_id = %s)"
+    delete_where("programs_applicationnote", of_program, [program.pk])
+    delete_where("programs_applicationdocument", of_program, [program.pk])
+    delete_where("programs_historicalapplication", "program_id = %s", [program.pk])
+    delete_where("programs_application", "program_id = %s", [program.pk])
     households = list(Household.objects.select_related("user").order_by("-id")[: count + 20])
     from households.models import Consent
 
@@ -111,7 +119,7 @@ def outbox_throughput(messages: int = 2000) -> tuple[int, float]:
     """Deliver `messages` email notifications to the console backend in one process, as one worker
     does; console output is discarded. Returns (messages, seconds)."""
     user = caseworker()
-    Notification.objects.filter(event_key__startswith="bench:").delete()
+    delete_where("portal_notification", "event_key LIKE %s", ["bench:%"])
     Notification.objects.bulk_create(
         [
             Notification(

@@ -6,15 +6,16 @@ import itertools
 import random
 from datetime import timedelta
 
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from households.models import Household
-from lockers.models import Compartment, Delivery, LockerRegistration, LockerSite, PickupAttempt
+from lockers.models import Compartment, LockerRegistration, LockerSite
 from lockers.services import delivery_deposit, device_create
 from portal.models import District, Notification, User
 from safety.models import KitOffer, KitRequest
+
+from .state import delete_where
 
 BATCH = 5_000
 BENCH_PREFIX = "KB-"
@@ -22,13 +23,10 @@ STATUSES = ["submitted", "approved", "rejected", "scheduled", "installed", "canc
 FINISHED = ["rejected", "installed", "cancelled"]
 
 
-def ensure_kit_requests(total: int) -> bool:
-    """`total` requests spread over the households; only a household's first may still be open (the
-    database allows one open request per household), the others are finished."""
-    have = KitRequest.objects.filter(reference__startswith=BENCH_PREFIX).count()
-    if have >= total:
-        return False
-    KitRequest.objects.filter(reference__startswith=BENCH_PREFIX).delete()
+def generate_kit_requests(total: int) -> None:
+    """`total` requests spread over the households, into an empty kit-request table (see bench.__main__);
+    only a household's first may still be open (the database allows one open request per household),
+    the others are finished."""
     rng = random.Random(4)
     offers = {}
     for district in District.objects.filter(city__code="11"):
@@ -38,30 +36,28 @@ def ensure_kit_requests(total: int) -> bool:
     rounds = -(-total // len(households))
     now = timezone.now()
     rows = []
-    with transaction.atomic():
-        for round_number in range(rounds):
-            for household_id, district_id in households:
-                if len(rows) >= total:
-                    break
-                status = rng.choice(STATUSES if round_number == 0 else FINISHED)
-                rows.append(
-                    KitRequest(
-                        reference=f"{BENCH_PREFIX}{household_id}-{round_number}",
-                        household_id=household_id,
-                        district_id=district_id,
-                        offer=offers[district_id],
-                        status=status,
-                        priority=rng.choice([1, 2, 3, 9, 9, 9]),
-                        eligibility_verdict="eligible",
-                        submitted_at=now - timedelta(minutes=rng.randint(0, 400 * 24 * 60)),
-                        decision_reason="재고 부족" if status == "rejected" else "",
-                    )
+    for round_number in range(rounds):
+        for household_id, district_id in households:
+            if len(rows) >= total:
+                break
+            status = rng.choice(STATUSES if round_number == 0 else FINISHED)
+            rows.append(
+                KitRequest(
+                    reference=f"{BENCH_PREFIX}{household_id}-{round_number}",
+                    household_id=household_id,
+                    district_id=district_id,
+                    offer=offers[district_id],
+                    status=status,
+                    priority=rng.choice([1, 2, 3, 9, 9, 9]),
+                    eligibility_verdict="eligible",
+                    submitted_at=now - timedelta(minutes=rng.randint(0, 400 * 24 * 60)),
+                    decision_reason="재고 부족" if status == "rejected" else "",
                 )
-        KitRequest.objects.bulk_create(rows[:total], batch_size=BATCH)
-    return True
+            )
+    KitRequest.objects.bulk_create(rows[:total], batch_size=BATCH)
 
 
-def kit_admin_scenario(caseworker: User):
+def kit_admin_scenario(caseworker: User, requests: int):
     client = Client()
     client.force_login(caseworker)
     urls = itertools.cycle(
@@ -77,7 +73,7 @@ def kit_admin_scenario(caseworker: User):
         if response.status_code != 200:
             raise RuntimeError(f"kit-request admin answered {response.status_code}")
 
-    return ("kit-request admin list (200,000 requests)", call, "p95 ≤ 150 ms")
+    return (f"kit-request admin list ({requests:,} requests)", call, "p95 ≤ 150 ms")
 
 
 def kiosk_scenario(count: int):
@@ -89,9 +85,10 @@ def kiosk_scenario(count: int):
         district=district,
         defaults={"address": "관악구 벤치로 1", "opening_hours": "24시간"},
     )
-    # A fresh start on every run: earlier parcels would fill the compartments.
-    PickupAttempt.objects.filter(compartment__site=site).delete()
-    Delivery.objects.filter(compartment__site=site).delete()
+    # A fresh start on every run: earlier parcels would fill the compartments (set-wise, no signals).
+    compartments = "compartment_id IN (SELECT id FROM lockers_compartment WHERE site_id = %s)"
+    delete_where("lockers_pickupattempt", compartments, [site.pk])
+    delete_where("lockers_delivery", compartments, [site.pk])
     Compartment.objects.filter(site=site).update(locked_at=None)
     existing = set(site.compartments.values_list("label", flat=True))
     Compartment.objects.bulk_create(

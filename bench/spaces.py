@@ -17,7 +17,7 @@ import threading
 import time as clock
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Max, Min
 from django.test import Client
 from django.urls import Resolver404, resolve
@@ -30,6 +30,8 @@ from spaces.availability import room_days
 from spaces.models import Booking, OpeningHours, Room, Space
 from spaces.rules import week_start
 from spaces.services import booking_create
+
+from .state import delete_where
 
 SPACE_PREFIX = "bench-space-"
 CONTENTION_SLUG = "bench-contention"
@@ -85,28 +87,27 @@ def bench_rooms(rooms: int) -> list[Room]:
     return found[:rooms]
 
 
-def ensure_bookings(total: int, rooms: int) -> bool:
-    """Top the bench database up to `total` bulk bookings over `rooms` rooms; True when it inserted."""
+def generate_bookings(total: int, rooms: int) -> None:
+    """`total` bulk bookings over `rooms` rooms into an empty booking table (see bench.__main__)."""
     room_list = bench_rooms(rooms)
-    have = Booking.objects.filter(purpose=BULK_PURPOSE).count()
-    if have >= total:
-        return False
     households = Household.objects.count() - RESERVED_HOUSEHOLDS
     if households < 1:
         raise SystemExit(f"the spaces bench needs more than {RESERVED_HOUSEHOLDS:,} households")
     days = -(-total // (len(room_list) * SLOTS_PER_DAY))
     # Mostly history, as in spaces that have run a while, and the next 30 days, as far as rooms book ahead.
     first_day = timezone.localdate() - timedelta(days=max(0, days - 31))
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM spaces_booking WHERE purpose = %s", [BULK_PURPOSE])
-        if connection.vendor == "postgresql":
-            _insert_postgres([r.pk for r in room_list], households, first_day, days, total)
-        else:
-            _insert_sqlite([r.pk for r in room_list], households, first_day, days, total)
+    if connection.vendor == "postgresql":
+        _insert_postgres([r.pk for r in room_list], households, first_day, days, total)
+    else:
+        _insert_sqlite([r.pk for r in room_list], households, first_day, days, total)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE" if connection.vendor == "sqlite" else "ANALYZE spaces_booking")
-    return True
+
+
+def _delete_bookings(where: str, params: list) -> None:
+    """Bookings and their history rows, set-wise (the measured rows' leftovers from the last run)."""
+    delete_where("spaces_historicalbooking", where, params)
+    delete_where("spaces_booking", where, params)
 
 
 def _insert_postgres(room_ids: list[int], households: int, first_day: date, days: int, total: int) -> None:
@@ -324,7 +325,7 @@ def _free_evenings(rooms: list[Room], count: int, first_offset: int = 2):
 
 
 def _create_call(rooms: list[Room], count: int):
-    Booking.objects.filter(purpose=CREATE_PURPOSE).delete()  # a fresh start: the last run's slots
+    _delete_bookings("purpose = %s", [CREATE_PURPOSE])  # a fresh start: the last run's slots
     if count > len(rooms) * (rooms[0].max_days_ahead - 2):
         raise SystemExit("too many measured calls for the free evening slots")
     plan = iter(list(zip(_reserved_households(count), _free_evenings(rooms, count), strict=True)))
@@ -353,7 +354,7 @@ def contention_throughput(
         return None
     district = District.objects.get(code="11140")
     rooms = _space(CONTENTION_SLUG, "벤치 동시성 공간", district, CONTENTION_ROOMS)
-    Booking.objects.filter(room__in=rooms).delete()
+    _delete_bookings("room_id IN (SELECT id FROM spaces_room WHERE space_id = %s)", [rooms[0].space_id])
     today = timezone.localdate()
     slots = [
         (room, local_datetime(today + timedelta(days=day), time(hour)))

@@ -1,13 +1,14 @@
 """`make bench`: city-scale benchmarks of the catalog, the programs API and eligibility.
 
-    python -m bench [--households 100000] [--programs 500] [--requests 200] [spaces | reports]
+    python -m bench [--quick] [--households N] [--applications N] [--bookings N] … [spaces | reports]
 
 `python -m bench spaces` runs only the community-space rows (and generates only what they need);
 `python -m bench reports` only the manager-reports rows (the dashboard at city scale, the CSV export).
 
 Runs against DATABASE_URL (Postgres for real figures; it prints which engine it used) but in a
 separate database — `<name>_bench` on Postgres, var/bench.sqlite3 on SQLite — so the city-scale data
-never lands in the development database. The data set is generated on demand and kept for the next run.
+never lands in the development database. The data set is generated on demand and kept for the next run:
+bench.state marks each part complete and regenerates a part whose sizes differ or that was left incomplete.
 Requests go through Django's test client in-process: the figures are the application's own time
 (routing, ORM, templates), without a network or a WSGI server in front.
 """
@@ -167,6 +168,10 @@ def ensure_data(args: argparse.Namespace, *, everything: bool, reports: bool) ->
 
                 generate_bookings(args.bookings, args.booking_rooms)
             state.record(component, wanted[component])
+    if everything:
+        from bench.review import submit_program
+
+        submit_program()
     return todo
 
 

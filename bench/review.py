@@ -57,9 +57,9 @@ def review_scenarios():
     ]
 
 
-def submission_scenario(count: int):
-    """Each call submits one application through the API as a different resident (tasks excluded:
-    the bench runs Celery against an in-memory broker, so queueing is measured, not evaluation)."""
+def submit_program() -> Program:
+    """The program the submit scenario applies to, created with the data set so that every run's catalog
+    and eligibility rows see the same programs (the first run included)."""
     program, _created = Program.objects.update_or_create(
         slug=SUBMIT_SLUG,
         defaults={
@@ -80,6 +80,13 @@ def submission_scenario(count: int):
             "application_end": None,
         },
     )
+    return program
+
+
+def submission_scenario(count: int):
+    """Each call submits one application through the API as a different resident (tasks excluded:
+    the bench runs Celery against an in-memory broker, so queueing is measured, not evaluation)."""
+    program = submit_program()
     # The last run's submissions, set-wise: their notes and documents, history rows and the rows themselves.
     of_program = "application_id IN (SELECT id FROM programs_application WHERE program_id = %s)"
     delete_where("programs_applicationnote", of_program, [program.pk])

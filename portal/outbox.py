@@ -26,7 +26,7 @@ from celery import Task, current_app
 from celery.exceptions import NotRegistered
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Min
+from django.db.models import Count, F, Min
 from django.utils import timezone
 
 from .models import QueuedTask
@@ -48,27 +48,38 @@ def enqueue(task: Task | str, *args: Any, dedupe_key: str = "", **kwargs: Any) -
     under that key is returned instead of adding a second one.
     """
     name = task if isinstance(task, str) else task.name
-    try:
-        # A savepoint: a duplicate key must not break the caller's transaction.
-        with transaction.atomic():
-            row = QueuedTask.objects.create(name=name, args=list(args), kwargs=kwargs, dedupe_key=dedupe_key)
-    except IntegrityError:
-        existing = QueuedTask.objects.filter(dedupe_key=dedupe_key, status=Status.PENDING).first()
-        if dedupe_key and existing is not None:
-            return existing
-        raise
-    transaction.on_commit(lambda: publish(row.pk))
+    fields = {"name": name, "args": list(args), "kwargs": kwargs, "dedupe_key": dedupe_key}
+    if not dedupe_key:
+        row = QueuedTask.objects.create(**fields)  # nothing to collide with: no savepoint needed
+    else:
+        try:
+            # A savepoint: a duplicate key must not break the caller's transaction.
+            with transaction.atomic():
+                row = QueuedTask.objects.create(**fields)
+        except IntegrityError:
+            existing = QueuedTask.objects.filter(dedupe_key=dedupe_key, status=Status.PENDING).first()
+            if existing is not None:
+                return existing
+            raise
+    transaction.on_commit(lambda: publish(row.pk, row=row))
     return row
 
 
-def publish(row_id: int) -> bool:
-    """Publish one pending row now (the on_commit hook). Never raises: a failure leaves it pending."""
+def publish(row_id: int, *, row: QueuedTask | None = None) -> bool:
+    """Publish one pending row now (the on_commit hook). Never raises: a failure leaves it pending.
+
+    With `row` (the instance enqueue() just saved) it publishes without reading or locking the row and
+    then marks it with one conditional UPDATE: this runs in the request that saved the work, and the
+    relay leaves rows younger than RELAY_MIN_AGE alone. Should the two ever meet, the task is published
+    twice, which every task queued here tolerates (at-least-once, above)."""
     try:
         if current_app.conf.task_always_eager:
             return _run_in_process(row_id)
+        if row is not None:
+            return _publish_fresh(row)
         with transaction.atomic():
-            row = _lock_pending(QueuedTask.objects.filter(pk=row_id)).first()
-            return row is not None and bool(_publish_locked(row))
+            locked = _lock_pending(QueuedTask.objects.filter(pk=row_id)).first()
+            return locked is not None and bool(_publish_locked(locked))
     except Exception:
         # The change is saved; the relay will try again. A 500 here would report a saved change as failed.
         logger.exception("task outbox row %s not published; the relay will retry it", row_id)
@@ -145,6 +156,23 @@ def _publish_locked(row: QueuedTask) -> bool | None:
     row.status = Status.DISPATCHED
     row.dispatched_at = timezone.now()
     row.save(update_fields=["status", "attempts", "dispatched_at"])
+    return True
+
+
+def _publish_fresh(row: QueuedTask) -> bool:
+    task = _task(row.name)
+    if task is None:
+        with transaction.atomic():
+            locked = _lock_pending(QueuedTask.objects.filter(pk=row.pk)).first()
+            return locked is not None and bool(_publish_locked(locked))  # marks it failed
+    pending = QueuedTask.objects.filter(pk=row.pk, status=Status.PENDING)
+    try:
+        task.apply_async(args=row.args, kwargs=row.kwargs)
+    except Exception as exc:  # noqa: BLE001 - kombu/redis/socket errors alike: the row waits for the relay
+        pending.update(attempts=F("attempts") + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:2000])
+        logger.warning("task outbox row %s (%s) not published: %s", row.pk, row.name, exc)
+        return False
+    pending.update(status=Status.DISPATCHED, dispatched_at=timezone.now(), attempts=F("attempts") + 1)
     return True
 
 

@@ -76,10 +76,10 @@ def publish(row_id: int, *, row: QueuedTask | None = None) -> bool:
         if current_app.conf.task_always_eager:
             return _run_in_process(row_id)
         if row is not None:
-            return _publish_fresh(row)
+            return bool(_publish_row(row))
         with transaction.atomic():
             locked = _lock_pending(QueuedTask.objects.filter(pk=row_id)).first()
-            return locked is not None and bool(_publish_locked(locked))
+            return locked is not None and bool(_publish_row(locked))
     except Exception:
         # The change is saved; the relay will try again. A 500 here would report a saved change as failed.
         logger.exception("task outbox row %s not published; the relay will retry it", row_id)
@@ -101,7 +101,7 @@ def relay(*, limit: int | None = None) -> int:
             if not rows:
                 break
             for row in rows:
-                outcome = _publish_locked(row)
+                outcome = _publish_row(row)
                 if outcome is False:
                     return published
                 published += bool(outcome)
@@ -133,40 +133,22 @@ def _lock_pending(rows):
     return rows.select_for_update(skip_locked=True).filter(status=Status.PENDING)
 
 
-def _publish_locked(row: QueuedTask) -> bool | None:
-    """Publish a row this transaction holds locked; record the outcome on it. True: published; False:
-    the broker refused (the relay stops); None: the row itself cannot be published (marked failed)."""
-    row.attempts += 1
+def _publish_row(row: QueuedTask) -> bool | None:
+    """Publish a pending row and record the outcome with conditional UPDATEs (pending rows only). The
+    relay calls it on rows it holds locked; the on_commit hook on the row it has just committed. True:
+    published; False: the broker refused (the relay stops); None: the row itself cannot be published
+    (an unknown task: marked failed)."""
+    pending = QueuedTask.objects.filter(pk=row.pk, status=Status.PENDING)
     task = _task(row.name)
     if task is None:
-        row.status = Status.FAILED
-        row.last_error = f"unknown task {row.name!r}"
-        row.save(update_fields=["status", "attempts", "last_error"])
+        pending.update(
+            status=Status.FAILED, attempts=F("attempts") + 1, last_error=f"unknown task {row.name!r}"
+        )
         logger.error("task outbox row %s names an unknown task %r", row.pk, row.name)
         return None  # nothing to do with the broker: go on with the next row
     try:
         # The publish retry policy and connection timeouts come from the Celery settings: short, so a
         # dead broker costs a request well under a second rather than hanging it.
-        task.apply_async(args=row.args, kwargs=row.kwargs)
-    except Exception as exc:  # noqa: BLE001 - kombu/redis/socket errors alike: the row waits for the relay
-        row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-        row.save(update_fields=["attempts", "last_error"])
-        logger.warning("task outbox row %s (%s) not published: %s", row.pk, row.name, exc)
-        return False
-    row.status = Status.DISPATCHED
-    row.dispatched_at = timezone.now()
-    row.save(update_fields=["status", "attempts", "dispatched_at"])
-    return True
-
-
-def _publish_fresh(row: QueuedTask) -> bool:
-    task = _task(row.name)
-    if task is None:
-        with transaction.atomic():
-            locked = _lock_pending(QueuedTask.objects.filter(pk=row.pk)).first()
-            return locked is not None and bool(_publish_locked(locked))  # marks it failed
-    pending = QueuedTask.objects.filter(pk=row.pk, status=Status.PENDING)
-    try:
         task.apply_async(args=row.args, kwargs=row.kwargs)
     except Exception as exc:  # noqa: BLE001 - kombu/redis/socket errors alike: the row waits for the relay
         pending.update(attempts=F("attempts") + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:2000])

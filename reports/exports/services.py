@@ -4,7 +4,7 @@ export_run() is the one entry point (the staff page calls it; so could an API). 
 (which refuses a data set the user may not view, or unmasked data without the permission), counts the
 rows up to EXPORT_DIRECT_MAX_ROWS + 1, and then:
   - small: writes the access-log event now and returns the run; the caller streams it;
-  - large: creates an ExportJob and queues run_export_job once the transaction commits; the job writes
+  - large: creates an ExportJob and records run_export_job in the task outbox (portal.outbox); the job writes
     the file to the default storage's exports/, records progress, logs the export and notifies its owner.
 
 Every export writes exactly one `export.created` audit event (PIPA access log): who, when (the event's
@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal import outbox
 from portal.audit import audit_log, client_ip
 from portal.files import save_spooled
 from portal.models import District, User
@@ -36,6 +37,7 @@ from reports.models import ExportJob
 
 from .base import XLSX_MAX_ROWS, Exporter, ExportRefused, direct_max_rows, retention_days
 from .exporters import get_exporter
+from .tasks import run_export_job  # the tasks module imports the services only when a task runs
 from .writers import write_export
 
 logger = logging.getLogger(__name__)
@@ -99,7 +101,9 @@ def export_run(
             include_personal=exporter.personal_data,
             ip_address=client_ip(request),
         )
-        transaction.on_commit(lambda: _queue(job.pk))
+        # The core's task outbox: recorded with the job, published on commit, relayed if the broker
+        # was down, so a saved job always runs.
+        outbox.enqueue(run_export_job, str(job.pk))
     return ExportRun(exporter=exporter, format=fmt, rows=None, job=job)
 
 
@@ -192,22 +196,6 @@ def _log_export(
         event.ip_address = ip_address
         event.save(update_fields=["ip_address"])
     return event
-
-
-def _queue(job_id) -> None:
-    """Queue the job (an on_commit hook). A broker that is down must not answer 500 for a saved job,
-    nor leave it waiting forever: the job is marked failed and its owner can ask again."""
-    from .tasks import run_export_job
-
-    try:
-        run_export_job.delay(str(job_id))
-    except Exception:
-        logger.exception("could not queue export job %s", job_id)
-        ExportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-            status=Status.FAILED,
-            error=_("The export could not be started. Please try again in a few minutes."),
-            finished_at=timezone.now(),
-        )
 
 
 # --- the background job --------------------------------------------------------------------------------

@@ -205,13 +205,28 @@ def test_an_xlsx_too_large_for_excel_fails_with_a_clear_message(export_scene, ma
     assert "CSV" in job.error
 
 
-def test_a_broker_that_is_down_fails_the_job_instead_of_the_request(start, export_scene, manager_a):
-    with mock.patch("reports.exports.tasks.run_export_job.delay", side_effect=ConnectionError("no broker")):
+def test_a_broker_that_is_down_delays_the_job_not_the_request(start, export_scene, manager_a):
+    # Through the task outbox: the job waits, queued, and the relay starts it once the broker is back
+    # (it used to be marked failed, and the manager had to ask again).
+    from portal import outbox
+    from portal.celery import app
+    from portal.models import QueuedTask
+
+    app.conf.task_always_eager = False  # a real publish, refused (the conftest fixture restores it)
+    task = "reports.exports.tasks.run_export_job.apply_async"
+    with mock.patch(task, side_effect=ConnectionError("no broker")):
         response = start(manager_a)
 
     assert response.status_code == 302
     job = ExportJob.objects.get()
-    assert job.status == ExportJob.Status.FAILED and job.error
+    assert job.status == ExportJob.Status.QUEUED and not job.error
+    waiting = QueuedTask.objects.get(name="portal.exports.tasks.run_export_job")
+    assert waiting.status == QueuedTask.Status.PENDING and waiting.args == [str(job.pk)]
+
+    QueuedTask.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+    with mock.patch(task) as published:
+        assert outbox.relay() == 1
+    published.assert_called_once_with(args=[str(job.pk)], kwargs={})
 
 
 def test_files_expire_and_are_deleted(client, start, export_scene, manager_a, settings):

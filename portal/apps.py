@@ -15,11 +15,15 @@ class PortalConfig(AppConfig):
         from . import (
             checks,  # noqa: F401 - registers the deployment checks
             heartbeat,  # noqa: F401 - registers the heartbeat task in every process
+            pagecache,
         )
+        from .models import City, District, Neighbourhood
         from .roles import ensure_role_groups
         from .staff_session import start_clock_on_login
 
         user_logged_in.connect(start_clock_on_login, dispatch_uid="hana.staff_session_clock")
+        # Place names appear on every public page that lists programs or spaces.
+        pagecache.watch(City, District, Neighbourhood)
 
         # Permissions exist only after migrate has run, so the role groups are synced there.
         post_migrate.connect(ensure_role_groups, dispatch_uid="hana.ensure_role_groups")

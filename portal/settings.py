@@ -129,6 +129,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hana"}}
 
+# Public pages (catalogue, program pages, home, spaces, the programs API, open data) are kept in the
+# cache above, keyed by a content version that every change bumps (portal/pagecache.py): exact, so the
+# timeout only bounds how long an unread copy occupies memory. HANA_PAGE_CACHE=off renders every request
+# (the bench uses it to measure the uncached path).
+PAGE_CACHE_ENABLED = env.bool("HANA_PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+
 # --- Celery ---------------------------------------------------------------------------------------
 # No broker configured → tasks run in-process, eagerly (the embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

@@ -13,6 +13,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language as django_set_language
 
 from . import heartbeat
 
@@ -111,6 +113,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if failing:
         body["degraded"] = failing
     return JsonResponse(body, status=503 if fatal else 200)
+
+
+# The language switch is on every page, the shared cached ones too, so its form carries no CSRF token (a
+# token is one visitor's and would keep the page out of the shared cache, or leak into it). The view
+# sets nothing but the visitor's language cookie, so a forged request can at worst switch someone's
+# pages to the other language; Django's view still checks that `next` stays on this site.
+set_language = csrf_exempt(django_set_language)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

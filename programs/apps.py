@@ -7,4 +7,17 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self) -> None:
+        from portal import pagecache
+
         from . import receivers  # noqa: F401  (connects the receivers)
+        from .models import (
+            Criterion,
+            CriterionGroup,
+            PolicyMilestone,
+            PolicyOfficial,
+            Program,
+            ProgramSession,
+        )
+
+        # What the public program pages, the home page, the programs API and open data show.
+        pagecache.watch(Program, PolicyOfficial, PolicyMilestone, CriterionGroup, Criterion, ProgramSession)

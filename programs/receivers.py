@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from households.signals import account_deleting
+from portal import pagecache
+from spaces.models import Booking
 from spaces.signals import booking_rescheduled, series_booked
 
 from . import services
+from .models import ProgramSession
 
 
 @receiver(account_deleting, dispatch_uid="programs.withdraw_applications_of_deleted_account")
@@ -25,3 +29,13 @@ def sessions_for_series(sender: Any, *, series, bookings, **kwargs: Any) -> None
 @receiver(booking_rescheduled, dispatch_uid="programs.session_follows_its_booking")
 def session_follows_booking(sender: Any, *, booking, **kwargs: Any) -> None:
     services.session_follow_booking(booking=booking)
+
+
+@receiver(post_save, sender=Booking, dispatch_uid="programs.session_page_follows_its_booking")
+def session_booking_saved(sender: Any, *, instance, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """A program's page shows its sessions' rooms and whether each was called off: a change to a booking
+    holding a session changes that page. (A new booking holds no session yet: series_booked makes them.)"""
+    if created or raw:
+        return
+    if ProgramSession.objects.filter(booking_id=instance.pk).exists():
+        pagecache.bump()

@@ -9,4 +9,10 @@ class SpacesConfig(AppConfig):
     verbose_name = _("Community spaces")
 
     def ready(self) -> None:
+        from portal import pagecache
+
         from . import receivers  # noqa: F401  (connects the receivers)
+        from .models import BookingPolicy, Closure, OpeningHours, Room, Space
+
+        # What the public spaces pages show (and the rooms that program pages name for their sessions).
+        pagecache.watch(Space, Room, OpeningHours, Closure, BookingPolicy)

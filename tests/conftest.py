@@ -48,6 +48,13 @@ def _clean_cache(request, settings):
     cache.clear()
 
 
+@pytest.fixture
+def uncached_pages(settings):
+    """Public pages rendered for every request: for tests that count what rendering a page costs (the
+    shared page cache, portal.pagecache, would answer a repeated request from memory, in no query)."""
+    settings.PAGE_CACHE_ENABLED = False
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Django's PBKDF2 is slow on purpose (a million rounds a password); the suite creates and logs in

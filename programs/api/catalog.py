@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from households.selectors import household_for
+from portal.api.caching import SharedCacheMixin
 from portal.api.fields import LocalizedField
 
 from ..filters import ProgramFilter
@@ -115,10 +116,16 @@ class IsResidentWithProfile(permissions.IsAuthenticated):
     message = "Log in as a resident to check eligibility."
 
 
-class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The public program catalog. Filters match the catalog page's."""
+class ProgramViewSet(
+    SharedCacheMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The public program catalog. Filters match the catalog page's.
+
+    Lists and details carry an ETag and Last-Modified and answer 304 to a matching revalidation;
+    anonymous readers share one cached copy per address and language (portal.pagecache)."""
 
     filterset_class = ProgramFilter
+    cache_params = tuple(ProgramFilter.base_filters)
     permission_classes = [permissions.AllowAny]
 
     def get_queryset(self):

@@ -7,6 +7,7 @@ import json
 
 from django.db import transaction
 
+from portal import pagecache
 from portal.audit import audit_log
 from portal.models import User
 
@@ -65,6 +66,7 @@ def program_rules_changed(*, program: Program, actor: User | None = None) -> Pro
         Program.objects.filter(pk=program.pk).update(
             rule_fingerprint=fingerprint, rule_version=program.rule_version
         )
+        pagecache.bump()  # an update() sends no signal; the program's page and API show its rule version
         if not first_time:
             audit_log(
                 actor=actor,

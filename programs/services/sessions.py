@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from portal import pagecache
+
 from ..models import ProgramSession
 
 
@@ -17,6 +19,7 @@ def sessions_for_series(*, series: Any, bookings: Iterable[Any]) -> list[Program
     """
     if not series.program_id:
         return []
+    pagecache.bump()  # bulk_create sends no signal; the program's page lists its sessions
     return ProgramSession.objects.bulk_create(
         ProgramSession(program_id=series.program_id, booking=b, starts_at=b.starts_at, ends_at=b.ends_at)
         for b in bookings

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from households.selectors import household_for
+from portal import pagecache
+from portal.pagecache import shared_page
 from spaces.models import BookingStatus
 
 from ..filters import ProgramFilter
@@ -23,13 +25,18 @@ UPCOMING_SESSIONS = 10
 CALLED_OFF = (BookingStatus.CANCELLED, BookingStatus.REJECTED)
 
 
+# What the catalog reads of its address; the shared cache's key ignores anything else.
+CATALOG_PARAMS = (*ProgramFilter.base_filters, "page")
+
+
+@shared_page(params=CATALOG_PARAMS)
 def catalog(request: HttpRequest) -> HttpResponse:
     filterset = ProgramFilter(request.GET, queryset=public_programs())
     # An invalid filter value (a hand-edited URL) is reported next to its field and ignored; the
     # valid ones still apply. Never a 500.
     programs = filterset.qs
     page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = request.GET.copy()  # the filters, for the pagination links
     query.pop("page", None)
     return render(
         request,
@@ -44,6 +51,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shared_page()
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_object_or_404(
         public_programs().prefetch_related("officials", "milestones"),
@@ -59,12 +67,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "outcome": outcome,
             **apply_panel(request, program),
-            **program_sessions(program),
+            **program_sessions(request, program),
         },
     )
 
 
-def program_sessions(program) -> dict:
+def program_sessions(request: HttpRequest, program) -> dict:
     """The next sessions (one query, place and time from their room booking) and what the past ones
     add up to (one more)."""
     now = timezone.now()
@@ -76,6 +84,8 @@ def program_sessions(program) -> dict:
     )
     for session in upcoming:
         session.program = program  # its display_title falls back to the program's: no query per session
+    if upcoming:  # the first session to end leaves this list and joins the count of past ones
+        pagecache.holds_until(request, min(session.ends_at for session in upcoming))
     past = (
         sessions.filter(ends_at__lte=now)
         .exclude(booking__status__in=CALLED_OFF)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from portal.pagecache import shared_page
+
 from ..models import Category, Program
 from ..selectors import public_programs
 
 
+@shared_page()
 def home(request: HttpRequest) -> HttpResponse:
     open_now = public_programs().filter(pk__in=Program.objects.open_now().values("pk"))
     return render(

@@ -23,6 +23,8 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from portal.pagecache import shared_page
+
 from ..models import Program
 
 MAX_AGE = 3600  # seconds public caches may keep a download: the catalog changes a few times a day
@@ -117,6 +119,7 @@ def _cell(value: Any) -> Any:
 
 
 @require_safe
+@shared_page(last_modified=True, streaming=True)
 def programs_csv(request: HttpRequest) -> StreamingHttpResponse:
     """UTF-8 with a byte-order mark, so Excel (the usual reader on Korean portals) opens it as UTF-8."""
     writer = csv.writer(_Echo())
@@ -132,6 +135,7 @@ def programs_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_safe
+@shared_page(last_modified=True)
 def programs_json(request: HttpRequest) -> HttpResponse:
     records = list(program_records())
     body = {

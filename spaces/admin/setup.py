@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal import pagecache
 from portal.admin_tools import CappedCountPaginator, ScopedHistoryMixin
 from portal.models import Neighbourhood
 from portal.timeutils import local_midnight, local_today, to_local
@@ -239,6 +240,7 @@ class SpaceAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
             if not any(first <= day <= until for first, until in covered.get(space.pk, []))
         ]
         Closure.objects.bulk_create(new)
+        pagecache.bump()  # bulk_create sends no signal; space pages list closures
         skipped = len(spaces) * len(days) - len(new)
         self.message_user(
             request,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from households.selectors import household_for
 from portal.models import District
+from portal.pagecache import shared_page
 from portal.timeutils import local_today
 
 from ..availability import Day, SlotState, room_days, slot_times
@@ -22,6 +23,7 @@ from .common import book_link, bookable_room, duration_text, opening_hours, room
 # --- spaces ------------------------------------------------------------------------------------------
 
 
+@shared_page(params=("district",))
 def space_list(request: HttpRequest) -> HttpResponse:
     """Open spaces with their rooms: the resident's own district first, then the rest of their city.
     A fixed number of queries however many spaces and rooms there are."""
@@ -68,6 +70,7 @@ def space_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shared_page()
 def space_detail(request: HttpRequest, slug: str) -> HttpResponse:
     space = get_object_or_404(Space.objects.select_related("district__city", "neighbourhood"), slug=slug)
     rooms = list(space.rooms.filter(is_active=True).order_by("name", "pk")) if space.is_active else []

@@ -108,7 +108,7 @@ def cell(content: str, day: date, clock: str) -> str:
 # --- the list and a space --------------------------------------------------------------------------
 
 
-def test_list_shows_spaces_rooms_amenities_and_access_in_constant_queries(client):
+def test_list_shows_spaces_rooms_amenities_and_access_in_constant_queries(client, uncached_pages):
     room = space_with_room(JUNGGU)
     space = room.space
     space.amenities = [Amenity.WIFI, Amenity.KITCHEN]
@@ -164,7 +164,7 @@ def test_a_space_not_taking_bookings_says_so_and_offers_no_booking(client):
     assert reverse("spaces:room_week", args=[room.pk]) not in page
 
 
-def test_space_page_shows_hours_closures_rules_and_rooms(client, monday):
+def test_space_page_shows_hours_closures_rules_and_rooms(client, monday, uncached_pages):
     room = space_with_room(JUNGGU, weekdays=range(6), requires_approval=True)
     space = room.space
     space.phone = "02-2280-0000"
@@ -718,7 +718,7 @@ def test_program_page_shows_sessions_with_place_and_time(client, monday):
     assert "2 sessions held so far, with 23 participants in all." in sessions
 
 
-def test_program_page_sessions_are_one_query(client, monday, django_assert_num_queries):
+def test_program_page_sessions_are_one_query(client, monday, django_assert_num_queries, uncached_pages):
     room = space_with_room(JUNGGU)
     program = ProgramFactory()
     url = reverse("programs:detail", args=[program.pk])

@@ -268,9 +268,14 @@ def _store(
         if timeout <= 0:
             return
     extra = {name: response[name] for name in _KEPT_HEADERS if name in response}
-    cache.set(
-        key, {"content": content, "type": response["Content-Type"], "etag": etag, "headers": extra}, timeout
-    )
+    entry = {
+        "content": content,
+        "type": response["Content-Type"],
+        "etag": etag,
+        "headers": extra,
+        "until": until,
+    }
+    cache.set(key, entry, timeout)
     _validators(response, etag, last_modified)
     _mark_public(response, vary)
 
@@ -305,6 +310,8 @@ def serve(
     if streaming:
         return _serve_streaming(request, render, key=key, last_modified=modified, vary=vary)
     entry = cache.get(key)
+    if entry is not None and entry["until"] is not None and timezone.now() >= entry["until"]:
+        entry = None  # the page turned (a session ended) a moment before the cache dropped it
     if entry is not None:
         if _not_modified(request, entry["etag"], modified):
             response: HttpResponseBase = HttpResponseNotModified()

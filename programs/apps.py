@@ -13,6 +13,7 @@ class ProgramsConfig(AppConfig):
         from .models import (
             Criterion,
             CriterionGroup,
+            MedianIncome,
             PolicyMilestone,
             PolicyOfficial,
             Program,
@@ -21,3 +22,6 @@ class ProgramsConfig(AppConfig):
 
         # What the public program pages, the home page, the programs API and open data show.
         pagecache.watch(Program, PolicyOfficial, PolicyMilestone, CriterionGroup, Criterion, ProgramSession)
+        # Not shown on the public pages, but part of every household's judged outcomes
+        # (selectors.household_outcomes), which are keyed by the same version.
+        pagecache.watch(MedianIncome)

@@ -228,44 +228,48 @@ def _unchecked_text(field_name: str) -> str:
 
 
 def _median_reference(rule: Rule, ctx: _Context) -> tuple[int | None, Callable[[], str]]:
-    """The compared amount (None when it cannot be known) and the words saying where it comes from."""
+    """The compared amount (None when it cannot be known) and the words saying where it comes from.
+
+    The words are partials of module functions, not lambdas, so that an outcome can be pickled into the
+    shared cache (programs.selectors.household_outcomes)."""
     year = rule.parameter_year or ctx.on.year
     size = rule.parameter_household_size or ctx.profile.get(Field.HOUSEHOLD_SIZE)
     if size is None or size == "":
-        return None, lambda: _("Household size is needed to compare with the standard median income")
+        return None, _size_needed_text
     if not _is_number(size) or int(size) != size or size < 1:
         return None, partial(_unchecked_text, Field.HOUSEHOLD_SIZE)
     if not any(key[0] == year for key in ctx.medians):
-        return (
-            None,
-            lambda: _("The standard median income for %(year)s is not published yet") % {"year": year},
-        )
+        return None, partial(_median_unpublished_text, year)
     base = ctx.medians.get((year, size))
     if base is None:
-        return (
-            None,
-            lambda: (
-                _("There is no %(year)s standard median income figure for %(size)s person(s)")
-                % {
-                    "year": year,
-                    "size": size,
-                }
-            ),
-        )
+        return None, partial(_median_missing_text, year, size)
     percent = rule.parameter_percent or 100
     # Round half up to the won, as the ministry's own tables do when they publish 50%/150% figures.
     amount = (base * percent + 50) // 100
-    return (
-        amount,
-        lambda: (
-            _("%(percent)s%% of the %(year)s standard median income for %(size)s person(s)")
-            % {
-                "percent": percent,
-                "year": year,
-                "size": size,
-            }
-        ),
-    )
+    return amount, partial(_median_text, percent, year, size)
+
+
+def _size_needed_text() -> str:
+    return _("Household size is needed to compare with the standard median income")
+
+
+def _median_unpublished_text(year: int) -> str:
+    return _("The standard median income for %(year)s is not published yet") % {"year": year}
+
+
+def _median_missing_text(year: int, size: int) -> str:
+    return _("There is no %(year)s standard median income figure for %(size)s person(s)") % {
+        "year": year,
+        "size": size,
+    }
+
+
+def _median_text(percent: int, year: int, size: int) -> str:
+    return _("%(percent)s%% of the %(year)s standard median income for %(size)s person(s)") % {
+        "percent": percent,
+        "year": year,
+        "size": size,
+    }
 
 
 def _compare(field_name: str, operator: str, actual: Any, expected: Any) -> bool:

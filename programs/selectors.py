@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from households.models import Household
+from portal import pagecache
 from portal.i18n import is_english
 from portal.models import City, District
 
@@ -224,16 +225,64 @@ def evaluate_programs(
     ]
 
 
+def open_programs_serving(household: Household, day: date) -> QuerySet[Program]:
+    """Programs open on `day` that serve the household's district (its own and city-wide ones)."""
+    return (
+        Program.objects.open_on(day).serving_district(household.district).select_related("city", "district")
+    )
+
+
+HOUSEHOLD_OUTCOMES_KEY = "programs:household-outcomes"
+HOUSEHOLD_OUTCOMES_SECONDS = 3600
+
+
+def _household_outcomes_key(household: Household, day: date) -> str | None:
+    version = pagecache.current_version()
+    if version is None:  # the shared cache is unreachable: judge afresh
+        return None
+    stamp = household.updated_at.timestamp() if household.updated_at else 0
+    return (
+        f"{HOUSEHOLD_OUTCOMES_KEY}:{household.pk}:{stamp}:{rules_generation()}:{version.token}:"
+        f"{day.isoformat()}:{get_language() or 'ko'}"
+    )
+
+
+def household_outcomes(
+    household: Household, *, on: date | None = None, programs: list[Program] | None = None
+) -> dict[int, Outcome]:
+    """Every open program serving the household's district, judged on its profile: {program id: outcome}.
+
+    Judged once and kept in the shared cache until something it depends on changes: the household's
+    profile (its updated_at), any program's rules (the rules generation), the catalogue or the median
+    incomes (the page cache's version), the day, or the language of the explanations. The catalogue's
+    badges, "Programs for me" and the program page all read it, so a resident browsing is judged once,
+    not on every page. `programs`: the open programs, when the caller has already loaded them."""
+    day = on or timezone.localdate()
+    key = _household_outcomes_key(household, day)
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    if programs is None:
+        programs = list(open_programs_serving(household, day))
+    outcomes = {
+        program.pk: outcome
+        for program, outcome in evaluate_programs(household=household, programs=programs, on=day)
+    }
+    if key is not None:
+        cache.set(key, outcomes, HOUSEHOLD_OUTCOMES_SECONDS)
+    return outcomes
+
+
 def programs_for_household(
     *, household: Household, on: date | None = None
 ) -> tuple[list[tuple[Program, Outcome]], list[tuple[Program, Outcome]]]:
     """Open programs serving the household's district (its own and city-wide ones), judged on its
     profile: (those it passes, those that need more information), each soonest deadline first."""
     day = on or timezone.localdate()
-    programs = list(
-        Program.objects.open_on(day).serving_district(household.district).select_related("city", "district")
-    )
-    judged = evaluate_programs(household=household, programs=programs, on=day)
+    programs = list(open_programs_serving(household, day))
+    outcomes = household_outcomes(household, on=day, programs=programs)
+    judged = [(program, outcomes[program.pk]) for program in programs if program.pk in outcomes]
     judged.sort(key=lambda pair: (pair[0].application_end or date.max, pair[0].title))
     eligible = [pair for pair in judged if pair[1].verdict == Verdict.ELIGIBLE]
     needs_info = [pair for pair in judged if pair[1].verdict == Verdict.NEEDS_INFO]

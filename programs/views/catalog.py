@@ -16,7 +16,7 @@ from spaces.models import BookingStatus
 
 from ..filters import ProgramFilter
 from ..models import Category, ProgramSession
-from ..selectors import eligibility_for, programs_for_household, public_programs
+from ..selectors import eligibility_for, household_outcomes, programs_for_household, public_programs
 from .applications import apply_panel
 
 PAGE_SIZE = 12
@@ -58,7 +58,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     household = household_for(request.user)
-    outcome = eligibility_for(program=program, household=household) if household else None
+    outcome = None
+    if household is not None:  # judged already if it is open to the household (selectors.household_outcomes)
+        outcome = household_outcomes(household).get(program.pk) or eligibility_for(
+            program=program, household=household
+        )
     return render(
         request,
         "programs/detail.html",

@@ -297,6 +297,7 @@ def serve(
     Last-Modified for content that follows the version and the day alone; `streaming` is for a
     response too big to keep: nothing is stored, and its ETag is made from the key instead."""
     address = canonicalize(request, params)
+    request._pagecache_address = address
     if not _enabled() or not request_is_shared(request):
         response = render()
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
@@ -352,6 +353,25 @@ def _serve_streaming(
     _validators(response, etag, last_modified)
     _mark_public(response, vary)
     return response
+
+
+def fragment(request: HttpRequest, name: str, render: Callable[[], Any]) -> Any:
+    """The part of a page that is the same for everyone who reads it (the catalogue's filters and
+    results), kept like a shared page: logged-in visitors get it inside their own header, menu and
+    eligibility badges, so only those are rendered for them.
+
+    For use inside a `shared_page` view (its address is the key). `render` returns something picklable
+    holding nothing of the visitor."""
+    address = getattr(request, "_pagecache_address", None)
+    version = current_version() if _enabled() and address is not None else None
+    if version is None:
+        return render()
+    key = _key(version, address, f"fragment:{name}")
+    value = cache.get(key)
+    if value is None:
+        value = render()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
 
 
 def shared_page(

@@ -327,6 +327,9 @@ def print_throughput(original: dict[str, str], *, quick: bool, port: int | None)
         )
     except ThroughputError as error:
         lines = [f"throughput rows not measured: {error}"]
+    except KeyboardInterrupt:
+        print("throughput rows interrupted (their gunicorns were stopped)")
+        return 130
     for line in lines:
         print(line)
     return 0

@@ -39,6 +39,7 @@ import socket
 import subprocess
 import sys
 import time
+import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -324,6 +325,12 @@ def summaries(rows: list[Measured]) -> list[Summary]:
     ]
 
 
+def pad(text: str, width: int) -> str:
+    """Left-align in terminal columns: Hangul takes two (the search row's 안심)."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
+
+
 def table(results: list[Summary]) -> list[str]:
     lines = [
         f"| {'page':<38} | {'req/s':>8} | {'÷ bare':>6} | {'CPU ms/req':>10} | {'target':<22} |",
@@ -336,7 +343,7 @@ def table(results: list[Summary]) -> list[str]:
             cpu = f"{row.cpu_ms:>10.2f}" if row.cpu_ms is not None else f"{'—':>10}"
         else:
             rate, ratio, cpu = f"{'invalid':>8}", f"{'—':>6}", f"{'—':>10}"
-        lines.append(f"| {row.label:<38} | {rate} | {ratio} | {cpu} | {verdict(row):<22} |")
+        lines.append(f"| {pad(row.label, 38)} | {rate} | {ratio} | {cpu} | {verdict(row):<22} |")
     for row in results:
         if not row.valid:
             lines.append(f"invalid: {row.label}: {'; '.join(row.problems)}")

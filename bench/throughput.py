@@ -148,9 +148,10 @@ def free_port() -> int:
 def request(
     port: int, path: str, *, method: str = "GET", headers: dict | None = None, body: str | None = None
 ) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """One request with exactly these headers (the proxy's X-Forwarded-Proto when none are given)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.request(method, path, body=body, headers={**PROXY_HEADERS, **(headers or {})})
+        connection.request(method, path, body=body, headers=PROXY_HEADERS if headers is None else headers)
         response = connection.getresponse()
         return response.status, response.headers, response.read()
     finally:
@@ -181,6 +182,7 @@ def login(port: int, email: str, password: str) -> str:
         "/accounts/login/",
         method="POST",
         headers={
+            **PROXY_HEADERS,
             "Cookie": cookie_header(cookies),
             "Referer": f"https://127.0.0.1:{port}/accounts/login/",
             "Content-Type": "application/x-www-form-urlencoded",
@@ -191,7 +193,7 @@ def login(port: int, email: str, password: str) -> str:
     if status != 302 or "sessionid" not in cookies:
         raise ThroughputError(f"logging in {email} answered {status} without a session")
     cookie = cookie_header(cookies)
-    status, _headers, _body = request(port, "/accounts/profile/", headers={"Cookie": cookie})
+    status, _headers, _body = request(port, "/accounts/profile/", headers={**PROXY_HEADERS, "Cookie": cookie})
     if status != 200:
         raise ThroughputError(f"{email}'s profile answered {status} after logging in")
     return cookie
@@ -283,6 +285,7 @@ class Measured:
 
 
 def check_status(server: Server, row: Measured, when: str) -> None:
+    """One request with the headers wrk sends: anything but a 200 (a redirect included) is a problem."""
     status, headers, _body = request(server.port, row.path, headers=row.headers)
     if status != 200:
         where = f" → {headers.get('Location')}" if headers.get("Location") else ""

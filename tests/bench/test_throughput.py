@@ -7,7 +7,8 @@ import pytest
 
 from bench import wrk
 from bench.proc_cpu import ProcStat, parse_stat, workers_ticks
-from bench.throughput import set_cookies, table, throughput_database_url
+from bench.throughput import table, throughput_database_url
+from bench.throughput_server import set_cookies
 from bench.throughput_stats import Sample, Target, cpu_ms_per_request, summarise, verdict
 
 CLEAN = """Running 15s test @ http://127.0.0.1:8201/programs/

@@ -7,13 +7,13 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint browser bench topology lock install install-dev migrate demo messages clean help
+.PHONY: run test lint browser wrk bench topology lock install install-dev migrate demo messages clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    - install, migrate, load demo data, print demo accounts, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install dev dependencies, lint (ruff, the import layers), check migrations, run the suite"
-	@echo "make bench  - city-scale benchmarks (set DATABASE_URL to Postgres for real figures)"
+	@echo "make bench  - city-scale benchmarks and gunicorn throughput (set DATABASE_URL to Postgres for real figures)"
 	@echo "make topology - the production topology under faults (needs PostgreSQL and Redis)"
 	@echo "make lock   - re-resolve constraints.txt after changing a pin in pyproject.toml"
 
@@ -78,7 +78,19 @@ browser:
 		echo "Note: chromium is not installed (as root: apt-get install chromium fonts-noto-cjk); the browser test will be skipped."; \
 	fi
 
-bench: install-dev
+# Best effort, like `browser`: the throughput rows of the bench drive gunicorn with wrk. Installed only
+# when running as root and it is missing; otherwise a note, and the bench skips those rows with its reason.
+wrk:
+	@if command -v wrk >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing wrk for the bench's throughput rows..."; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
+			|| echo "Note: could not install wrk; the bench's throughput rows will be skipped."; \
+	else \
+		echo "Note: wrk is not installed (as root: apt-get install wrk); the bench's throughput rows will be skipped."; \
+	fi
+
+bench: install-dev wrk
 	$(PY) -m bench $(BENCH_ARGS)
 
 # The production topology under faults (.ci/topology.py): a production install, two gunicorn nodes, a

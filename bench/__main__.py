@@ -3,7 +3,9 @@
     python -m bench [--quick] [--households N] [--applications N] [--bookings N] … [spaces | reports]
 
 `python -m bench spaces` runs only the community-space rows (and generates only what they need);
-`python -m bench reports` only the manager-reports rows (the dashboard at city scale, the CSV export).
+`python -m bench reports` only the manager-reports rows (the dashboard at city scale, the CSV export);
+`python -m bench throughput` only the throughput rows (gunicorn and wrk on the demo data, see
+bench/throughput.py; the full run ends with them, and skips them with a note when wrk is missing).
 
 Runs against DATABASE_URL (Postgres for real figures; it prints which engine it used) but in a
 separate database — `<name>_bench` on Postgres, var/bench.sqlite3 on SQLite — so the city-scale data
@@ -194,11 +196,24 @@ def main() -> int:
     )
     parser.add_argument("--booking-rooms", type=int, default=None, help="default: 200")
     parser.add_argument("--requests", type=int, default=None, help="measured calls per row; default: 200")
-    parser.add_argument("only", nargs="?", choices=["spaces", "reports"], help="run only this group of rows")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="throughput rows: the first of the two TCP ports their gunicorns listen on; default: free ones",
+    )
+    parser.add_argument(
+        "only", nargs="?", choices=["spaces", "reports", "throughput"], help="run only this group of rows"
+    )
     args = parser.parse_args()
     everything = args.only is None
     spaces = everything or args.only == "spaces"
     reports = everything or args.only == "reports"
+    # The throughput rows get their own database next to DATABASE_URL's (configure_environment below
+    # points DATABASE_URL at the city-scale one), and REDIS_URL / CELERY_BROKER_URL as given.
+    original = {name: os.environ.get(name, "") for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
+    if args.only == "throughput":
+        return print_throughput(original, quick=args.quick, port=args.port)
 
     database_url = configure_environment()
     import django
@@ -292,6 +307,31 @@ def main() -> int:
             f"outbox dispatch, one process, console email backend: {sent:,} messages in {seconds:.2f} s "
             f"= {sent / seconds:,.0f} messages/s (target ≥ 200/s)"
         )
+    if everything:
+        print()
+        return print_throughput(original, quick=args.quick, port=args.port)
+    return 0
+
+
+def print_throughput(original: dict[str, str], *, quick: bool, port: int | None) -> int:
+    """The throughput table (bench/throughput.py); a note instead when it cannot be measured."""
+    from bench.throughput import ThroughputError, run
+
+    try:
+        lines = run(
+            database_url=original["DATABASE_URL"],
+            redis_url=original["REDIS_URL"],
+            broker_url=original["CELERY_BROKER_URL"],
+            quick=quick,
+            port=port,
+        )
+    except ThroughputError as error:
+        lines = [f"throughput rows not measured: {error}"]
+    except KeyboardInterrupt:
+        print("throughput rows interrupted (their gunicorns were stopped)")
+        return 130
+    for line in lines:
+        print(line)
     return 0
 
 

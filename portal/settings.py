@@ -456,7 +456,7 @@ REST_FRAMEWORK = {
     # every gunicorn worker and every web node count together; the in-memory cache of the embedded
     # default counts per process, which is fine for one `runserver`.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "portal.api.throttling.AnonymousRateThrottle",
         # The user rate counts logged-in users only, so each limit governs its own callers.
         "portal.api.throttling.LoggedInUserRateThrottle",
     ],

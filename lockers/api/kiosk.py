@@ -21,10 +21,10 @@ from rest_framework import exceptions, permissions, serializers
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from portal.api.errors import error_response
+from portal.api.throttling import WindowCounterThrottle
 from portal.clientip import client_ip
 
 from ..models import LockerDevice
@@ -125,7 +125,7 @@ class HasDevice(permissions.BasePermission):
         return isinstance(request.auth, LockerDevice)
 
 
-class DeviceRateThrottle(SimpleRateThrottle):
+class DeviceRateThrottle(WindowCounterThrottle):
     """Requests per kiosk device, whatever the code entered (the wrong-code limits are the service's)."""
 
     scope = "kiosk"  # rate from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["kiosk"] (API_THROTTLE_KIOSK)

@@ -57,3 +57,52 @@ def test_each_limit_governs_its_own_callers(client, monkeypatch):
     client.force_login(HouseholdFactory().user)
     logged_in = [client.get("/api/v1/programs/").status_code for _ in range(3)]
     assert logged_in == [200, 200, 429]  # a logged-in user: the user limit, not the anonymous one
+
+
+def test_a_throttled_caller_is_told_when_the_window_ends_and_is_served_again_after_it(client, monkeypatch):
+    from portal.api.throttling import WindowCounterThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/min"})
+    clock = [60.0 * 16_667 + 20]  # 20 s into a minute window
+    monkeypatch.setattr(WindowCounterThrottle, "timer", lambda self: clock[0])
+
+    assert [client.get("/api/v1/programs/").status_code for _ in range(3)] == [200, 200, 429]
+    refused = client.get("/api/v1/programs/")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) == 40
+    clock[0] += 40
+    assert client.get("/api/v1/programs/").status_code == 200
+
+
+@pytest.mark.redis
+def test_concurrent_requests_are_each_counted_once(settings):
+    """Fifty threads in the same window on a real Redis: the counter ends at exactly fifty (DRF's
+    read-and-write-back list of timestamps loses the requests whose writes cross)."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.core.cache import caches
+    from django.test import RequestFactory
+
+    from portal.api.throttling import AnonymousRateThrottle
+
+    settings.CACHES = {
+        "default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
+    caches["default"].clear()
+    request = RequestFactory().get("/api/v1/programs/", REMOTE_ADDR="203.0.113.7")
+    request.user = type("Anonymous", (), {"is_authenticated": False})()
+
+    class Throttle(AnonymousRateThrottle):
+        THROTTLE_RATES = {"anon": "1000/hour"}
+        cache = caches["default"]
+
+    def one(_: int) -> bool:
+        return Throttle().allow_request(request, None)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        assert all(pool.map(one, range(50)))
+    throttle = Throttle()
+    throttle.allow_request(request, None)
+    window = int(throttle.now // throttle.duration)
+    assert caches["default"].get(f"{throttle.get_cache_key(request, None)}:{window}") == 51

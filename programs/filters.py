@@ -10,9 +10,12 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
+from portal.choices import district_choices
 from portal.models import District
 from portal.timeutils import local_midnight
+from portal.widgets import FastSelect, FastTextInput
 
 from .models import (
     UNDECIDED_STATUSES,
@@ -38,28 +41,66 @@ SORTS = [
 ]
 
 
+class _RememberedDistricts(ModelChoiceIterator):
+    """The district list from portal.choices (remembered per process) instead of a query per render:
+    the same (code, name) pairs the queryset would give, after the empty choice."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from district_choices()
+
+    def __len__(self) -> int:
+        return len(district_choices()) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(district_choices())
+
+
+class DistrictField(ModelChoiceField):
+    iterator = _RememberedDistricts
+
+
+class DistrictFilter(django_filters.ModelChoiceFilter):
+    """Lists the remembered districts; a chosen code is still looked up in the table."""
+
+    field_class = DistrictField
+
+
 class ProgramFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=100)
-    district = django_filters.ModelChoiceFilter(
+    # The catalog page renders this form on every request: its widgets are the Python-rendered ones
+    # (portal.widgets), the same markup as Django's without a template include per <option>.
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search", max_length=100, widget=FastTextInput
+    )
+    district = DistrictFilter(
         label=_("District"),
         queryset=District.objects.select_related("city"),
         to_field_name="code",
         method="filter_district",
         empty_label=_("All districts"),
+        widget=FastSelect,
     )
     category = django_filters.ChoiceFilter(
-        label=_("Area"), choices=Category.choices, empty_label=_("All areas")
+        label=_("Area"), choices=Category.choices, empty_label=_("All areas"), widget=FastSelect
     )
     life_stage = django_filters.ChoiceFilter(
-        label=_("Life stage"), choices=LIFE_STAGES, method="filter_life_stage", empty_label=_("Any age")
+        label=_("Life stage"),
+        choices=LIFE_STAGES,
+        method="filter_life_stage",
+        empty_label=_("Any age"),
+        widget=FastSelect,
     )
     women = django_filters.BooleanFilter(label=_("For women"), field_name="for_women")
     benefit_type = django_filters.ChoiceFilter(
-        label=_("Benefit type"), choices=BenefitType.choices, empty_label=_("Any benefit")
+        label=_("Benefit type"),
+        choices=BenefitType.choices,
+        empty_label=_("Any benefit"),
+        widget=FastSelect,
     )
     open_now = django_filters.BooleanFilter(label=_("Open for applications now"), method="filter_open_now")
     sort = django_filters.ChoiceFilter(
-        label=_("Sort by"), choices=SORTS, method="filter_sort", empty_label=None
+        label=_("Sort by"), choices=SORTS, method="filter_sort", empty_label=None, widget=FastSelect
     )
 
     class Meta:

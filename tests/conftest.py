@@ -49,6 +49,16 @@ def _clean_cache(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _forget_remembered_choices():
+    """Each test starts without the district list a process remembers (portal.choices): it was read
+    from another test's database state, which that test's rollback has undone without a signal."""
+    from portal.choices import forget_choices
+
+    forget_choices()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Django's PBKDF2 is slow on purpose (a million rounds a password); the suite creates and logs in
     thousands of accounts, so it hashes with MD5, as Django's testing docs suggest. Production's hasher is

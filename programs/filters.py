@@ -67,6 +67,14 @@ class DistrictFilter(django_filters.ModelChoiceFilter):
     field_class = DistrictField
 
 
+class _SharedFields(dict):
+    """A form's base fields that each form instance shares instead of deep-copying (BaseForm copies
+    them so that a form may change its own fields; the catalog filter's form never does)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 class ProgramFilter(django_filters.FilterSet):
     # The catalog page renders this form on every request: its widgets are the Python-rendered ones
     # (portal.widgets), the same markup as Django's without a template include per <option>.
@@ -106,6 +114,19 @@ class ProgramFilter(django_filters.FilterSet):
     class Meta:
         model = Program
         fields: list[str] = []
+
+    @classmethod
+    def _form_class(cls, filterset: ProgramFilter) -> type:
+        # django-filter builds a new form class, with new fields, for every filter set; this one's
+        # fields depend on nothing in the request, so each FilterSet class builds it once.
+        if "_lean_form_class" not in cls.__dict__:
+            form_class = super().get_form_class(filterset)
+            form_class.base_fields = _SharedFields(form_class.base_fields)
+            cls._lean_form_class = form_class
+        return cls._lean_form_class
+
+    def get_form_class(self) -> type:
+        return self._form_class(self)
 
     def filter_search(self, queryset: QuerySet[Program], name: str, value: str) -> QuerySet[Program]:
         return search_programs(queryset, value) if value.strip() else queryset

@@ -21,6 +21,14 @@ def _today(context: template.Context) -> date:
     return render_context["programs_today"]
 
 
+def _detail_urls(context: template.Context):
+    """One program-page URL maker per page render (fragments.detail_urls)."""
+    render_context = context.render_context
+    if "programs_detail_urls" not in render_context:
+        render_context["programs_detail_urls"] = fragments.detail_urls()
+    return render_context["programs_detail_urls"]
+
+
 @register.filter
 def application_state(program) -> str:
     """The status badge's state: "open", "upcoming" (published, period not started) or "closed"."""
@@ -30,7 +38,7 @@ def application_state(program) -> str:
 @register.simple_tag(takes_context=True)
 def program_card(context: template.Context, program) -> SafeString:
     """`{% program_card program %}`: a program in a list (programs/fragments.py)."""
-    return fragments.program_card(program, _today(context))
+    return fragments.program_card(program, _today(context), _detail_urls(context))
 
 
 @register.simple_tag(takes_context=True)

@@ -59,6 +59,16 @@ def _forget_remembered_choices():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_health_probes():
+    """Each test's /healthz probes its own cache, broker and storage: a result a process remembers
+    for a few seconds (portal.views) could be another test's."""
+    import portal.views
+
+    portal.views._memo.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Django's PBKDF2 is slow on purpose (a million rounds a password); the suite creates and logs in
     thousands of accounts, so it hashes with MD5, as Django's testing docs suggest. Production's hasher is

@@ -3,6 +3,7 @@ the applications API's (the staff review queue and the resident's own list)."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
 
 import django_filters
@@ -65,6 +66,22 @@ class DistrictFilter(django_filters.ModelChoiceFilter):
     """Lists the remembered districts; a chosen code is still looked up in the table."""
 
     field_class = DistrictField
+
+
+class _LightlyCopiedFilters(dict):
+    """A FilterSet's base filters, copied for each filter set one by one with copy.copy instead of
+    FilterSet.__init__'s deepcopy (which copied their querysets, lazy labels and choice lists on every
+    request, for the same effect): a filter set only sets `model` and `parent` on its copies. A
+    filter with a `method` gets its own FilterMethod, bound to the copy, as deepcopy would give it."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, filter_ in self.items():
+            duplicate = copy.copy(filter_)
+            if duplicate.method is not None:
+                duplicate.method = duplicate.method  # the property's setter binds a new FilterMethod
+            copies[name] = duplicate
+        return copies
 
 
 class _SharedFields(dict):
@@ -170,6 +187,9 @@ class ProgramFilter(django_filters.FilterSet):
             output_field=IntegerField(),
         )
         return queryset.order_by(finished, F("application_end").asc(nulls_last=True), "title", "id")
+
+
+ProgramFilter.base_filters = _LightlyCopiedFilters(ProgramFilter.base_filters)
 
 
 # --- applications (API) ------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from ..selectors import public_programs
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    open_now = public_programs().filter(pk__in=Program.objects.open_now().values("pk"))
+    # Both conditions in one WHERE (a queryset `&`), not an IN (subquery): cheaper to build and to run.
+    open_now = public_programs() & Program.objects.open_now()
     return render(
         request,
         "home.html",

@@ -101,3 +101,17 @@ def test_pages_show_the_cards(client):
         page = client.get(url).content.decode()
         assert f'<article class="card" aria-labelledby="program-{program.pk}-title">' in page
         assert "badge--open" in page
+
+
+def test_home_highlights_programs_open_now_soonest_deadline_first(client):
+    today = timezone.localdate()
+    later = ProgramFactory(title="나중 마감", application_end=today + timedelta(days=30))
+    sooner = ProgramFactory(title="곧 마감", application_end=today + timedelta(days=3))
+    ProgramFactory(title="마감된 사업", application_end=today - timedelta(days=1))
+    ProgramFactory(title="종료 상태", status=ProgramStatus.CLOSED)
+    ProgramFactory(title="준비 중", status=ProgramStatus.DRAFT)
+
+    response = client.get("/")
+
+    assert [p.title for p in response.context["highlights"]] == [sooner.title, later.title]
+    assert response.context["open_count"] == 2

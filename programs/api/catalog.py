@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -61,10 +62,10 @@ class ProgramListSerializer(serializers.ModelSerializer):
         )
 
     def to_representation(self, program: Program) -> dict:
-        url = self.context.get("detail_urls")
-        if url is None:  # one maker per list (the ListSerializer shares its context with each row)
-            url = self.context["detail_urls"] = detail_urls()
-        english = is_english()
+        shared = self.context.get("list_row")
+        if shared is None:  # once per list: the ListSerializer shares its context with each row
+            shared = self.context["list_row"] = (detail_urls(), is_english(), timezone.localdate())
+        url, english, today = shared
         start, end = program.application_start, program.application_end
         return {
             "id": program.pk,
@@ -83,7 +84,7 @@ class ProgramListSerializer(serializers.ModelSerializer):
             "application_end": end.isoformat() if end else None,
             "period_note": program.period_note,
             "status": program.status,
-            "is_open": program.is_open_now,
+            "is_open": program.is_open_on(today),  # is_open_now, with today read once per list
             "city": program.city.code,
             "district": program.district.code if program.district_id else None,
             "owner": program.owner_name,

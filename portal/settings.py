@@ -484,10 +484,6 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are written through to the database and read from the shared cache: a logged-in page no
-# longer costs a session query, and an unreachable Redis (portal.cache: a miss) falls back to the table.
-# Nothing deletes session rows behind Django's back, which would leave a cached copy alive.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -3,6 +3,7 @@ the applications API's (the staff review queue and the resident's own list)."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
 
 import django_filters
@@ -10,9 +11,12 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
+from portal.choices import district_choices
 from portal.models import District
 from portal.timeutils import local_midnight
+from portal.widgets import FastSelect, FastTextInput
 
 from .models import (
     UNDECIDED_STATUSES,
@@ -38,33 +42,108 @@ SORTS = [
 ]
 
 
+class _RememberedDistricts(ModelChoiceIterator):
+    """The district list from portal.choices (remembered per process) instead of a query per render:
+    the same (code, name) pairs the queryset would give, after the empty choice."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from district_choices()
+
+    def __len__(self) -> int:
+        return len(district_choices()) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(district_choices())
+
+
+class DistrictField(ModelChoiceField):
+    iterator = _RememberedDistricts
+
+
+class DistrictFilter(django_filters.ModelChoiceFilter):
+    """Lists the remembered districts; a chosen code is still looked up in the table."""
+
+    field_class = DistrictField
+
+
+class _LightlyCopiedFilters(dict):
+    """A FilterSet's base filters, copied for each filter set one by one with copy.copy instead of
+    FilterSet.__init__'s deepcopy (which copied their querysets, lazy labels and choice lists on every
+    request, for the same effect): a filter set only sets `model` and `parent` on its copies. A
+    filter with a `method` gets its own FilterMethod, bound to the copy, as deepcopy would give it."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, filter_ in self.items():
+            duplicate = copy.copy(filter_)
+            if duplicate.method is not None:
+                duplicate.method = duplicate.method  # the property's setter binds a new FilterMethod
+            copies[name] = duplicate
+        return copies
+
+
+class _SharedFields(dict):
+    """A form's base fields that each form instance shares instead of deep-copying (BaseForm copies
+    them so that a form may change its own fields; the catalog filter's form never does)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 class ProgramFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=100)
-    district = django_filters.ModelChoiceFilter(
+    # The catalog page renders this form on every request: its widgets are the Python-rendered ones
+    # (portal.widgets), the same markup as Django's without a template include per <option>.
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search", max_length=100, widget=FastTextInput
+    )
+    district = DistrictFilter(
         label=_("District"),
         queryset=District.objects.select_related("city"),
         to_field_name="code",
         method="filter_district",
         empty_label=_("All districts"),
+        widget=FastSelect,
     )
     category = django_filters.ChoiceFilter(
-        label=_("Area"), choices=Category.choices, empty_label=_("All areas")
+        label=_("Area"), choices=Category.choices, empty_label=_("All areas"), widget=FastSelect
     )
     life_stage = django_filters.ChoiceFilter(
-        label=_("Life stage"), choices=LIFE_STAGES, method="filter_life_stage", empty_label=_("Any age")
+        label=_("Life stage"),
+        choices=LIFE_STAGES,
+        method="filter_life_stage",
+        empty_label=_("Any age"),
+        widget=FastSelect,
     )
     women = django_filters.BooleanFilter(label=_("For women"), field_name="for_women")
     benefit_type = django_filters.ChoiceFilter(
-        label=_("Benefit type"), choices=BenefitType.choices, empty_label=_("Any benefit")
+        label=_("Benefit type"),
+        choices=BenefitType.choices,
+        empty_label=_("Any benefit"),
+        widget=FastSelect,
     )
     open_now = django_filters.BooleanFilter(label=_("Open for applications now"), method="filter_open_now")
     sort = django_filters.ChoiceFilter(
-        label=_("Sort by"), choices=SORTS, method="filter_sort", empty_label=None
+        label=_("Sort by"), choices=SORTS, method="filter_sort", empty_label=None, widget=FastSelect
     )
 
     class Meta:
         model = Program
         fields: list[str] = []
+
+    @classmethod
+    def _form_class(cls, filterset: ProgramFilter) -> type:
+        # django-filter builds a new form class, with new fields, for every filter set; this one's
+        # fields depend on nothing in the request, so each FilterSet class builds it once.
+        if "_lean_form_class" not in cls.__dict__:
+            form_class = super().get_form_class(filterset)
+            form_class.base_fields = _SharedFields(form_class.base_fields)
+            cls._lean_form_class = form_class
+        return cls._lean_form_class
+
+    def get_form_class(self) -> type:
+        return self._form_class(self)
 
     def filter_search(self, queryset: QuerySet[Program], name: str, value: str) -> QuerySet[Program]:
         return search_programs(queryset, value) if value.strip() else queryset
@@ -108,6 +187,9 @@ class ProgramFilter(django_filters.FilterSet):
             output_field=IntegerField(),
         )
         return queryset.order_by(finished, F("application_end").asc(nulls_last=True), "title", "id")
+
+
+ProgramFilter.base_filters = _LightlyCopiedFilters(ProgramFilter.base_filters)
 
 
 # --- applications (API) ------------------------------------------------------------------------------

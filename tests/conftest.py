@@ -56,6 +56,26 @@ def uncached_pages(settings):
 
 
 @pytest.fixture(autouse=True)
+def _forget_remembered_choices():
+    """Each test starts without the district list a process remembers (portal.choices): it was read
+    from another test's database state, which that test's rollback has undone without a signal."""
+    from portal.choices import forget_choices
+
+    forget_choices()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_health_probes():
+    """Each test's /healthz probes its own cache, broker and storage: a result a process remembers
+    for a few seconds (portal.views) could be another test's."""
+    import portal.views
+
+    portal.views._memo.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Django's PBKDF2 is slow on purpose (a million rounds a password); the suite creates and logs in
     thousands of accounts, so it hashes with MD5, as Django's testing docs suggest. Production's hasher is

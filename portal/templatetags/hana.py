@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
+from django.conf import settings
 from django.core.paginator import Page
 from django.forms import BoundField, CheckboxInput
 from django.http import QueryDict
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.translation import get_language
 
 from portal.i18n import is_english
 from portal.i18n import localized as localized_value
@@ -78,3 +81,53 @@ def querystring_page(querystring: str, number: int) -> str:
 def page_numbers(page_obj: Page) -> list:
     """Page numbers around the current page, with Paginator.ELLIPSIS where pages are left out."""
     return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1))
+
+
+# --- remembered fragments ------------------------------------------------------------------------
+
+REMEMBERED_LIMIT = 2000  # distinct fragments a process keeps (languages x views x the given keys)
+_remembered: dict[tuple, str] = {}
+
+
+class RememberNode(template.Node):
+    def __init__(self, enabled, keys, nodelist):
+        self.enabled = enabled
+        self.keys = keys
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        if settings.DEBUG or not self.enabled.resolve(context):
+            return self.nodelist.render(context)
+        key = (
+            get_language(),
+            get_script_prefix(),
+            get_urlconf(),
+            *(key.resolve(context) for key in self.keys),
+        )
+        html = _remembered.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if len(_remembered) < REMEMBERED_LIMIT:
+                _remembered[key] = html
+        return html
+
+
+@register.tag
+def remember(parser, token):
+    """`{% remember <enabled> "name" key... %}…{% endremember %}`: the enclosed markup is rendered once
+    per process for each language, script prefix and set of keys, and then reused.
+
+    For page chrome that every request renders the same way (the menu, the footer: a dozen {% url %}s and
+    {% translate %}s): everything the fragment shows must follow from the keys and the language, so no
+    user's data, no CSRF token, nothing from the query string. When `enabled` is false (e.g. a logged-in
+    user, whose menu holds a CSRF token and a count) or DEBUG is on (templates being edited), it renders
+    as if the tag were not there.
+    """
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(f"{bits[0]} needs <enabled> and a name.")
+    nodelist = parser.parse(("endremember",))
+    parser.delete_first_token()
+    return RememberNode(
+        parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]], nodelist
+    )

@@ -13,7 +13,8 @@ from ..selectors import public_programs
 
 @shared_page()
 def home(request: HttpRequest) -> HttpResponse:
-    open_now = public_programs().filter(pk__in=Program.objects.open_now().values("pk"))
+    # Both conditions in one WHERE (a queryset `&`), not an IN (subquery): cheaper to build and to run.
+    open_now = public_programs() & Program.objects.open_now()
     return render(
         request,
         "home.html",

@@ -13,19 +13,22 @@ labels are Korean whatever the visitor's language, so every download of the same
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from portal.jsontext import dumps_indented
 from portal.pagecache import shared_page
 
-from ..models import Program
+from ..fragments import detail_urls
+from ..models import BenefitType, Category, Program, SelectionMethod
 
 MAX_AGE = 3600  # seconds public caches may keep a download: the catalog changes a few times a day
 
@@ -37,14 +40,14 @@ COLUMNS: list[tuple[str, Any]] = [
     ("서비스명(영문)", lambda p: p.title_en),
     ("서비스요약", lambda p: p.summary),
     ("서비스요약(영문)", lambda p: p.summary_en),
-    ("서비스분야", lambda p: str(p.get_category_display())),
+    ("서비스분야", lambda p: _label("category", p.category)),
     ("서비스분야코드", lambda p: p.category),
-    ("지원유형", lambda p: str(p.get_benefit_type_display())),
+    ("지원유형", lambda p: _label("benefit_type", p.benefit_type)),
     ("생애주기", lambda p: _life_stages(p)),
     ("지원대상", lambda p: p.target_text),
     ("지원내용", lambda p: p.benefit_text),
     ("선정기준", lambda p: p.selection_text),
-    ("선정방법", lambda p: str(p.get_selection_method_display())),
+    ("선정방법", lambda p: _label("selection_method", p.selection_method)),
     ("신청기간", lambda p: _period(p)),
     ("신청시작일", lambda p: p.application_start.isoformat() if p.application_start else None),
     ("신청종료일", lambda p: p.application_end.isoformat() if p.application_end else None),
@@ -58,10 +61,35 @@ COLUMNS: list[tuple[str, Any]] = [
     ("소관기관명", lambda p: p.owner_name),
     ("시도명", lambda p: p.city.name),
     ("시군구명", lambda p: p.district.name if p.district_id else None),
-    ("상세조회URL", lambda p: settings.SITE_URL.rstrip("/") + p.get_absolute_url()),
+    ("상세조회URL", lambda p: settings.SITE_URL.rstrip("/") + _detail_url(p.pk)),
     ("수정일시", lambda p: timezone.localtime(p.updated_at).isoformat(timespec="seconds")),
 ]
 FIELDS = [name for name, _read in COLUMNS]
+
+_CHOICES = {"category": Category, "benefit_type": BenefitType, "selection_method": SelectionMethod}
+
+
+@cache
+def _labels(field: str) -> dict[str, str]:
+    """A choice field's Korean labels by value (what get_<field>_display() gives inside
+    program_records' Korean override), translated once per process instead of once per cell."""
+    with translation.override("ko"):
+        return {value: str(label) for value, label in _CHOICES[field].choices}
+
+
+def _label(field: str, value: str) -> str:
+    return _labels(field).get(value, value)  # an unknown value shows as itself, as Django's display does
+
+
+def _detail_url(pk: int) -> str:
+    return _detail_urls(get_script_prefix(), get_urlconf())(pk)
+
+
+@cache
+def _detail_urls(script_prefix: str, urlconf: str | None):
+    """One URL maker (fragments.detail_urls: a single reverse()) for every row, per script prefix and
+    URLconf: what reverse() depends on here."""
+    return detail_urls()
 
 
 def _life_stages(program: Program) -> str:
@@ -146,7 +174,6 @@ def programs_json(request: HttpRequest) -> HttpResponse:
         "count": len(records),
         "data": records,
     }
-    response = HttpResponse(
-        json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
-    )
+    # dumps_indented: json.dumps(body, ensure_ascii=False, indent=1), byte for byte, but fast.
+    response = HttpResponse(dumps_indented(body, indent=1), content_type="application/json; charset=utf-8")
     return _public(response)

@@ -90,10 +90,9 @@ def test_listing_writes_no_audit_event(caseworker_client, own):
     assert not AuditEvent.objects.filter(action="households.household.viewed").exists()
 
 
-# The user (the session is read from the cache), the user's own and group permissions, the districts
-# for the district filter, the paginator's COUNT and the page of households joined to district and
-# neighbourhood.
-CHANGELIST_QUERIES = 6
+# Session, user, the user's own and group permissions, the districts for the district filter, the
+# paginator's COUNT and the page of households joined to district and neighbourhood.
+CHANGELIST_QUERIES = 7
 
 
 @pytest.mark.parametrize("count", [5, 30])

@@ -222,3 +222,31 @@ def test_storage_and_broker_probes_are_remembered_briefly(client, settings, monk
     monkeypatch.setattr(portal.views, "PROBE_MEMO_SECONDS", 0.0)
     client.get("/healthz")
     assert calls == {"storage": 2, "broker": 2}
+
+
+def test_cache_probe_and_heartbeat_are_remembered_a_moment_the_database_is_not(
+    client, settings, monkeypatch, django_assert_num_queries
+):
+    settings.CELERY_BROKER_URL = "redis://broker.invalid:6379/0"
+    monkeypatch.setattr(portal.views, "_broker", lambda: None)
+    calls = {"cache": 0, "beat": 0}
+
+    def cache_probe() -> None:
+        calls["cache"] += 1
+
+    def last_beat() -> float:
+        calls["beat"] += 1
+        return time.time() - 30
+
+    monkeypatch.setattr(portal.views, "_cache", cache_probe)
+    monkeypatch.setattr(heartbeat, "last_beat", last_beat)
+
+    for _ in range(3):
+        with django_assert_num_queries(1):  # SELECT 1, every time
+            body = client.get("/healthz").json()
+        assert body["checks"]["beat"] == {"status": "ok", "age_seconds": 30}
+    assert calls == {"cache": 1, "beat": 1}
+
+    monkeypatch.setattr(portal.views, "CACHE_MEMO_SECONDS", 0.0)
+    client.get("/healthz")
+    assert calls == {"cache": 2, "beat": 2}

@@ -291,11 +291,10 @@ def test_may_qualify_ignores_an_anonymized_household(household_client, household
     assert_error_shape(household_client.get(MAY_QUALIFY), 404)
 
 
-# The user (authentication; the session is read from the cache), the household, the open programs,
-# their groups and criteria, the median-income table and the place names (cities, then districts) for
-# the texts; the last three are cached between requests, and the cache is empty at the start of each
-# test.
-MAY_QUALIFY_QUERIES = 8
+# Session and user (authentication), the household, the open programs, their groups and criteria, the
+# median-income table and the place names (cities, then districts) for the texts; the last three are
+# cached between requests, and the cache is empty at the start of each test.
+MAY_QUALIFY_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [10, 40])

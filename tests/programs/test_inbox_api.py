@@ -141,11 +141,11 @@ def test_anonymous_users_get_403(client):
 def test_inbox_query_count_does_not_grow(resident_client, resident, django_assert_num_queries):
     for _ in range(2):
         message(resident)
-    # user (the session is cached), count, page (recipient joined for the language)
-    with django_assert_num_queries(3):
+    # session, user, count, page (recipient joined for the language)
+    with django_assert_num_queries(4):
         assert len(resident_client.get(URL).json()["results"]) == 2
 
     for _ in range(10):
         message(resident)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert len(resident_client.get(URL).json()["results"]) == 12

@@ -85,9 +85,9 @@ def test_list_query_count_is_constant(en, resident, committed, django_assert_num
     for _ in range(count):
         submit(committed, resident, selection_method="review")
     en.get(LIST)  # warm the session and the caches
-    # user (the session is cached), count for the paginator, the page of applications with their programs,
+    # session, user, count for the paginator, the page of applications with their programs,
     # the unread count in the menu
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = en.get(LIST)
     assert len(response.context["applications"]) == count
 

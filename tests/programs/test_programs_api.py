@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from rest_framework import serializers
 
+from programs.api.catalog import ProgramListSerializer
 from programs.models import PolicyMilestone, PolicyOfficial, ProgramStatus
+from programs.selectors import public_programs
 from tests.factories import GWANAK, JUNGGU, YEONGDEUNGPO, ProgramFactory, district, login
 
 pytestmark = pytest.mark.django_db
@@ -231,6 +234,31 @@ def test_list_row_fields(client):
     assert row["city"] == "11"
     assert row["owner"] == "서울특별시 관악구"
     assert row["url"] == f"/programs/{program.pk}/"
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_list_rows_are_what_drf_field_by_field_rendering_gives(client, language):
+    """ProgramListSerializer writes its rows itself; they must be exactly what its declared fields
+    (the ones the OpenAPI schema describes) would give."""
+    today = timezone.localdate()
+    ProgramFactory(title_en="", summary_en="", capacity=20, period_note="연중 <상시>")
+    ProgramFactory(application_start=today - timedelta(days=3), application_end=today + timedelta(days=3))
+    ProgramFactory(application_start=today + timedelta(days=3), status=ProgramStatus.CLOSED)
+    city_wide(for_women=True, for_seniors=True, selection_method="lottery")
+
+    rows = client.get(URL, HTTP_COOKIE=f"django_language={language}").json()["results"]
+
+    with translation.override(language):
+        programs = {p.pk: p for p in public_programs()}
+        serializer = ProgramListSerializer()
+        generic = {
+            pk: serializers.ModelSerializer.to_representation(serializer, program)
+            for pk, program in programs.items()
+        }
+    assert len(rows) == 4
+    for row in rows:
+        assert list(row) == list(generic[row["id"]])
+        assert row == generic[row["id"]]
 
 
 # --- query counts ----------------------------------------------------------------------------------

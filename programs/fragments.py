@@ -119,11 +119,22 @@ def _bilingual(program: Program, field: str, english: bool) -> tuple[str, str]:
     return getattr(program, field), "ko"
 
 
+def eligibility_slot(pk: int) -> str:
+    """Where a card shows a logged-in resident's eligibility: the card itself is the same for everyone
+    and cached for everyone, and programs.views.catalog puts each visitor's tag in its place."""
+    return f"<!--eligibility:{pk}-->"
+
+
 def program_card(
-    program: Program, today: date | None = None, url: Callable[[int], str] | None = None
+    program: Program,
+    today: date | None = None,
+    url: Callable[[int], str] | None = None,
+    *,
+    slot: bool = False,
 ) -> SafeString:
     """A program in a list (home, catalog, "Programs for me"): badge, title link, summary, who runs
-    it, area, benefit type and application period. `url`: a detail_urls() maker shared by a list."""
+    it, area, benefit type and application period. `url`: a detail_urls() maker shared by a list;
+    `slot`: leave the place for the visitor's eligibility tag (eligibility_slot)."""
     language = _language()
     texts = _texts(language)
     english = language.startswith("en")  # portal.i18n.is_english
@@ -138,6 +149,7 @@ def program_card(
     return mark_safe(  # noqa: S308 - every value from the program is escaped; texts are escaped in _texts
         f'<article class="card" aria-labelledby="program-{pk}-title">\n'
         f'  <p class="card__status">{badge}</p>\n'
+        f"{eligibility_slot(pk) if slot else ''}"
         f'  <h3 class="card__title" id="program-{pk}-title"><a href="{href}"'
         f' lang="{title_lang}">{_esc(title)}</a></h3>\n'
         f'  <p class="card__summary" lang="{summary_lang}">{_esc(summary)}</p>\n'

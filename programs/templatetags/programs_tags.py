@@ -36,9 +36,10 @@ def application_state(program) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def program_card(context: template.Context, program) -> SafeString:
-    """`{% program_card program %}`: a program in a list (programs/fragments.py)."""
-    return fragments.program_card(program, _today(context), _detail_urls(context))
+def program_card(context: template.Context, program, eligibility_slot: bool = False) -> SafeString:
+    """`{% program_card program %}`: a program in a list (programs/fragments.py);
+    `eligibility_slot=True` leaves the place of the visitor's eligibility tag."""
+    return fragments.program_card(program, _today(context), _detail_urls(context), slot=eligibility_slot)
 
 
 @register.simple_tag(takes_context=True)

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from households.selectors import household_for
 from portal import pagecache
 from portal.pagecache import shared_page
 from spaces.models import BookingStatus
 
+from ..eligibility import Verdict
 from ..filters import ProgramFilter
 from ..models import Category, ProgramSession
 from ..selectors import eligibility_for, household_outcomes, programs_for_household, public_programs
@@ -31,6 +38,19 @@ CATALOG_PARAMS = (*ProgramFilter.base_filters, "page")
 
 @shared_page(params=CATALOG_PARAMS)
 def catalog(request: HttpRequest) -> HttpResponse:
+    """Anonymous visitors get the whole page from the shared cache. Logged-in ones get the filters and
+    results from it too (the same for everyone at this address) inside their own header and menu, with
+    their eligibility tags put in the cards' places: what is rendered for them is only what is theirs."""
+    main = pagecache.fragment(request, "catalog", lambda: _catalog_main(request))
+    household = household_for(request.user) if request.user.is_authenticated else None
+    return render(
+        request,
+        "programs/catalog.html",
+        {"main": mark_safe(with_eligibility(main["html"], household)), "has_errors": main["has_errors"]},  # noqa: S308 - rendered by our template
+    )
+
+
+def _catalog_main(request: HttpRequest) -> dict:
     filterset = ProgramFilter(request.GET, queryset=public_programs())
     # An invalid filter value (a hand-edited URL) is reported next to its field and ignored; the
     # valid ones still apply. Never a 500.
@@ -38,9 +58,8 @@ def catalog(request: HttpRequest) -> HttpResponse:
     page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()  # the filters, for the pagination links
     query.pop("page", None)
-    return render(
-        request,
-        "programs/catalog.html",
+    html = render_to_string(
+        "programs/_catalog_main.html",
         {
             "filter": filterset,
             "page_obj": page,
@@ -48,7 +67,32 @@ def catalog(request: HttpRequest) -> HttpResponse:
             "querystring": query.urlencode(),
             "categories": Category.choices,
         },
+        request=request,
     )
+    return {"html": html, "has_errors": bool(filterset.form.errors)}
+
+
+_SLOT = re.compile(r"<!--eligibility:(\d+)-->")
+_TAG = '<p class="card__eligibility"><strong class="status-tag status-tag--{}">{}</strong></p>\n'
+
+
+def with_eligibility(html: str, household) -> str:
+    """Fill the cards' eligibility places (fragments.eligibility_slot) for this household: a tag where
+    it may qualify or where its profile does not say enough, nothing elsewhere or for anyone else. The
+    outcomes are judged once per household and rules generation (selectors.household_outcomes)."""
+    if household is None:
+        return _SLOT.sub("", html)
+    outcomes = household_outcomes(household)
+    tags = {
+        Verdict.ELIGIBLE: format_html(_TAG, "eligible", _("You may qualify")),
+        Verdict.NEEDS_INFO: format_html(_TAG, "needs_info", _("Your profile does not say enough to check")),
+    }
+
+    def tag(match: re.Match) -> str:
+        outcome = outcomes.get(int(match.group(1)))
+        return tags.get(outcome.verdict, "") if outcome is not None else ""
+
+    return _SLOT.sub(tag, html)
 
 
 @shared_page()

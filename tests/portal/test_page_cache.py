@@ -3,6 +3,7 @@ next request, and nothing of one visitor ever stored or served to another."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -372,3 +373,61 @@ def test_the_browsable_api_is_never_shared(client):
     html = client.get(API, headers={"Accept": "text/html"})
     assert html.status_code == 200
     assert "public" not in html.get("Cache-Control", "")
+
+
+# --- logged-in pages: the shared part from the cache, their own parts for them ---------------------
+
+
+def _youth_program(title: str, *more_rules: dict):
+    today = timezone.localdate()
+    program = ProgramFactory(
+        title=title, application_start=today - timedelta(days=1), application_end=today + timedelta(days=9)
+    )
+    youth = {"field": "age", "operator": "between", "value": [19, 39], "explanation": "만 19~39세"}
+    add_rules(program, youth, *more_rules)
+    return program
+
+
+def test_a_resident_sees_their_own_eligibility_on_the_catalog_and_nobody_else_does(client):
+    from datetime import date
+
+    _youth_program("청년 월세 지원", {"field": "employment", "operator": "eq", "value": "employed"})
+    young = HouseholdFactory(birth_date=date(1996, 3, 1))
+    old = HouseholdFactory(birth_date=date(1950, 3, 1))
+    unknown = HouseholdFactory(birth_date=date(1996, 3, 1), employment="")
+
+    theirs = page(login(Client(), young.user), CATALOG)
+    assert "status-tag--eligible" in theirs
+    assert "status-tag--eligible" not in page(login(Client(), old.user), CATALOG)
+    assert "status-tag--needs_info" in page(login(Client(), unknown.user), CATALOG)
+    anonymous = page(client, CATALOG)
+    assert "status-tag--eligible" not in anonymous and "status-tag--needs_info" not in anonymous
+    assert "<!--eligibility:" not in anonymous and "<!--eligibility:" not in theirs
+
+
+def test_a_logged_in_catalog_renders_only_the_visitors_own_parts(client, django_assert_max_num_queries):
+    from datetime import date
+
+    for n in range(5):
+        _youth_program(f"청년 프로그램 {n}")
+    resident = HouseholdFactory(birth_date=date(1996, 3, 1))
+    browser = login(Client(), resident.user)
+    first = page(browser, CATALOG)
+    # Session, user, household, unread count: the filters, the results and the outcomes are cached.
+    with django_assert_max_num_queries(4):
+        again = page(browser, CATALOG)
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # masked afresh for each response
+    assert token.sub("", again) == token.sub("", first)
+    assert again.count("status-tag--eligible") == 5
+
+
+def test_a_profile_change_changes_the_tags_on_the_next_request(client):
+    from datetime import date
+
+    _youth_program("청년 마음 상담")
+    resident = HouseholdFactory(birth_date=date(1996, 3, 1))
+    browser = login(Client(), resident.user)
+    assert "status-tag--eligible" in page(browser, CATALOG)
+    resident.birth_date = date(1960, 1, 1)
+    resident.save()
+    assert "status-tag--eligible" not in page(browser, CATALOG)

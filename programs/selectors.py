@@ -236,15 +236,16 @@ HOUSEHOLD_OUTCOMES_KEY = "programs:household-outcomes"
 HOUSEHOLD_OUTCOMES_SECONDS = 3600
 
 
-def _household_outcomes_key(household: Household, day: date) -> str | None:
+def _household_key(prefix: str, household_pk: int, updated_at, day: date, *, language: bool) -> str | None:
+    """The key of what is judged for a household: it changes with the profile (its updated_at), any
+    program's rules (the rules generation), the catalogue and the median incomes (the page cache's
+    version) and the day; `language` for what holds explanations."""
     version = pagecache.current_version()
     if version is None:  # the shared cache is unreachable: judge afresh
         return None
-    stamp = household.updated_at.timestamp() if household.updated_at else 0
-    return (
-        f"{HOUSEHOLD_OUTCOMES_KEY}:{household.pk}:{stamp}:{rules_generation()}:{version.token}:"
-        f"{day.isoformat()}:{get_language() or 'ko'}"
-    )
+    stamp = updated_at.timestamp() if updated_at else 0
+    tail = f":{get_language() or 'ko'}" if language else ""
+    return f"{prefix}:{household_pk}:{stamp}:{rules_generation()}:{version.token}:{day.isoformat()}{tail}"
 
 
 def household_outcomes(
@@ -258,7 +259,7 @@ def household_outcomes(
     badges, "Programs for me" and the program page all read it, so a resident browsing is judged once,
     not on every page. `programs`: the open programs, when the caller has already loaded them."""
     day = on or timezone.localdate()
-    key = _household_outcomes_key(household, day)
+    key = _household_key(HOUSEHOLD_OUTCOMES_KEY, household.pk, household.updated_at, day, language=True)
     if key is not None:
         cached = cache.get(key)
         if cached is not None:
@@ -272,6 +273,37 @@ def household_outcomes(
     if key is not None:
         cache.set(key, outcomes, HOUSEHOLD_OUTCOMES_SECONDS)
     return outcomes
+
+
+HOUSEHOLD_VERDICTS_KEY = "programs:household-verdicts"
+
+
+def household_verdicts(user, *, on: date | None = None) -> dict[int, str] | None:
+    """{program id: verdict} of every open program serving the user's household (None: no household),
+    for the catalogue's tags on every page a resident browses.
+
+    Kept apart from the full outcomes, small: a page reads it with one short query (the household's id
+    and profile stamp) and one small cache read, where the outcomes with their explanations took longer
+    to unpickle than the rest of the page's own work."""
+    day = on or timezone.localdate()
+    row = (
+        Household.objects.filter(user=user, anonymized_at__isnull=True)
+        .values_list("pk", "updated_at")
+        .order_by("pk")
+        .first()
+    )
+    if row is None:
+        return None
+    key = _household_key(HOUSEHOLD_VERDICTS_KEY, row[0], row[1], day, language=False)
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    household = Household.objects.select_related("district__city").get(pk=row[0])
+    verdicts = {pk: str(outcome.verdict) for pk, outcome in household_outcomes(household, on=day).items()}
+    if key is not None:
+        cache.set(key, verdicts, HOUSEHOLD_OUTCOMES_SECONDS)
+    return verdicts
 
 
 def programs_for_household(

@@ -23,7 +23,13 @@ from spaces.models import BookingStatus
 from ..eligibility import Verdict
 from ..filters import ProgramFilter
 from ..models import Category, ProgramSession
-from ..selectors import eligibility_for, household_outcomes, programs_for_household, public_programs
+from ..selectors import (
+    eligibility_for,
+    household_outcomes,
+    household_verdicts,
+    programs_for_household,
+    public_programs,
+)
 from .applications import apply_panel
 
 PAGE_SIZE = 12
@@ -42,11 +48,11 @@ def catalog(request: HttpRequest) -> HttpResponse:
     results from it too (the same for everyone at this address) inside their own header and menu, with
     their eligibility tags put in the cards' places: what is rendered for them is only what is theirs."""
     main = pagecache.fragment(request, "catalog", lambda: _catalog_main(request))
-    household = household_for(request.user) if request.user.is_authenticated else None
+    verdicts = household_verdicts(request.user) if request.user.is_authenticated else None
     return render(
         request,
         "programs/catalog.html",
-        {"main": mark_safe(with_eligibility(main["html"], household)), "has_errors": main["has_errors"]},  # noqa: S308 - rendered by our template
+        {"main": mark_safe(with_eligibility(main["html"], verdicts)), "has_errors": main["has_errors"]},  # noqa: S308 - rendered by our template
     )
 
 
@@ -76,21 +82,19 @@ _SLOT = re.compile(r"<!--eligibility:(\d+)-->")
 _TAG = '<p class="card__eligibility"><strong class="status-tag status-tag--{}">{}</strong></p>\n'
 
 
-def with_eligibility(html: str, household) -> str:
-    """Fill the cards' eligibility places (fragments.eligibility_slot) for this household: a tag where
-    it may qualify or where its profile does not say enough, nothing elsewhere or for anyone else. The
-    outcomes are judged once per household and rules generation (selectors.household_outcomes)."""
-    if household is None:
+def with_eligibility(html: str, verdicts: dict[int, str] | None) -> str:
+    """Fill the cards' eligibility places (fragments.eligibility_slot) with a household's verdicts: a tag
+    where it may qualify or where its profile does not say enough, nothing elsewhere or for anyone else.
+    The verdicts are judged once per household and rules generation (selectors.household_verdicts)."""
+    if verdicts is None:
         return _SLOT.sub("", html)
-    outcomes = household_outcomes(household)
     tags = {
         Verdict.ELIGIBLE: format_html(_TAG, "eligible", _("You may qualify")),
         Verdict.NEEDS_INFO: format_html(_TAG, "needs_info", _("Your profile does not say enough to check")),
     }
 
     def tag(match: re.Match) -> str:
-        outcome = outcomes.get(int(match.group(1)))
-        return tags.get(outcome.verdict, "") if outcome is not None else ""
+        return tags.get(verdicts.get(int(match.group(1))), "")
 
     return _SLOT.sub(tag, html)
 

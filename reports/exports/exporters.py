@@ -52,7 +52,8 @@ class ApplicationExporter(Exporter):
     )
 
     def visible(self, user: User) -> QuerySet:
-        return Application.objects.visible_to(user)
+        # A draft is the resident's unfinished form, not yet an application to the district.
+        return Application.objects.visible_to(user).exclude(status=ApplicationStatus.DRAFT)
 
 
 class HouseholdState:

@@ -6,6 +6,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Absolute links (emails, the inbox, calendar files) point at the server `make run` starts, unless the
+# environment names another address.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint browser wrk bench topology lock install install-dev migrate demo messages clean help
 .DEFAULT_GOAL := help
@@ -55,7 +58,7 @@ demo: migrate
 
 run: demo
 	@echo "Serving Hana on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

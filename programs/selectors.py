@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -43,7 +44,11 @@ def search_programs(queryset: QuerySet[Program], text: str) -> QuerySet[Program]
 
     Substring matching, not a stemmer: Korean words carry particles (청년이, 청년을) and compound freely,
     so "청년" must match "청년1인가구"; Postgres' full-text parsers have no Korean dictionary.
+
+    The words are NFC-normalized first: some keyboards (macOS) send Hangul decomposed into jamo (NFD),
+    which matches nothing stored in the composed form every form and the admin save.
     """
+    text = unicodedata.normalize("NFC", text)
     for word in text.split()[:8]:
         match = Q()
         for name in SEARCH_FIELDS:

@@ -246,3 +246,15 @@ def test_may_qualify_needs_a_login(client):
 
     assert response.status_code == 302
     assert reverse("households:login") in response["Location"]
+
+
+def test_a_search_typed_in_decomposed_hangul_finds_the_same_programs(client):
+    """Some keyboards send Hangul as jamo (NFD): "놀다가" decomposed must match the stored composed text."""
+    import unicodedata
+
+    ProgramFactory(title="놀다가 1인가구 모임")
+    decomposed = unicodedata.normalize("NFD", "놀다가")
+    assert decomposed != "놀다가"
+    assert titles(client.get(CATALOG, {"q": decomposed})) == ["놀다가 1인가구 모임"]
+    response = client.get("/api/v1/programs/", {"q": decomposed})
+    assert [row["title"] for row in response.json()["results"]] == ["놀다가 1인가구 모임"]

@@ -9,29 +9,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
-from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import staff_session
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
-
-
-class KoreanFirstLocaleMiddleware(LocaleMiddleware):
-    """Pages are in Korean unless the visitor chose English with the language switch (a cookie).
-
-    A district portal answers in Korean even to a browser set to English, as gov.kr sites do; the
-    switch is on every page. The API, read by programs rather than people, follows Accept-Language.
-    """
-
-    def process_request(self, request: HttpRequest) -> None:
-        if request.path_info.startswith("/api/"):
-            return super().process_request(request)
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        translation.activate(language if language in SUPPORTED else settings.LANGUAGE_CODE)
-        request.LANGUAGE_CODE = translation.get_language()
 
 
 class StaffSessionTimeoutMiddleware:

@@ -58,7 +58,7 @@ def test_resident_applies_and_caseworker_approves(live_server, browser, screensh
     question = ProgramQuestion.objects.create(program=program, kind="text", label="참여 동기")
     base = live_server.url
 
-    resident = browser.new_page(viewport={"width": 390, "height": 900})
+    resident = browser.new_page(viewport={"width": 390, "height": 900}, locale="ko-KR")  # a Korean phone
     screenshot_on_failure(resident)
 
     # 1. Sign up and register the household.
@@ -89,7 +89,7 @@ def test_resident_applies_and_caseworker_approves(live_server, browser, screensh
     reference = next(word for word in reference.split() if word.startswith("HN-"))
 
     # 3. The caseworker of the district approves it in the admin.
-    staff = browser.new_page(viewport={"width": 1280, "height": 900})
+    staff = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ko-KR")
     screenshot_on_failure(staff)
     staff.goto(f"{base}/admin/login/?next=/admin/programs/application/")
     staff.fill("input[name=username]", caseworker_a.email)

@@ -125,13 +125,19 @@ def test_catalog_query_count_is_constant(client, django_assert_num_queries, unca
         client.get(CATALOG)
 
 
-def test_catalog_is_korean_even_for_an_english_browser(client):
+def test_catalog_follows_the_browsers_language_until_the_visitor_chooses(client):
+    """A browser asking for English gets English pages (Korean is the default for everyone else); the
+    language switch's choice (a cookie) wins over the browser from then on."""
     ProgramFactory(title="청년 소모임", title_en="Youth meet-ups")
 
-    page = client.get(CATALOG, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    english = client.get(CATALOG, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="en"' in english and "Youth meet-ups" in english
 
-    assert '<html lang="ko"' in page
-    assert "청년 소모임" in page and "Youth meet-ups" not in page
+    client.post(reverse("set_language"), {"language": "ko", "next": CATALOG})
+    chosen = client.get(CATALOG, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="ko"' in chosen and "청년 소모임" in chosen and "Youth meet-ups" not in chosen
+
+    assert '<html lang="ko"' in client.get(CATALOG, HTTP_ACCEPT_LANGUAGE="fr-FR").content.decode()
 
 
 def test_language_switch_shows_english_titles(client):

@@ -27,7 +27,10 @@ def district_choices() -> list[tuple[str, str]]:
     key = (language, version.token) if version is not None else None
     if key is not None and key in _districts:
         return _districts[key]
-    choices = [(d.code, str(d)) for d in District.objects.only("code", "name", "name_en")]
+    districts = list(
+        District.objects.select_related("city").only("code", "name", "name_en", "city__name", "city__name_en")
+    )
+    choices = labelled_districts(districts)
     if key is not None:
         if not any(token == key[1] for _language, token in _districts):
             _districts.clear()  # an older version's lists are dead
@@ -38,3 +41,14 @@ def district_choices() -> list[tuple[str, str]]:
 def forget_choices() -> None:
     """Drop what this process remembers (tests start from an empty memory)."""
     _districts.clear()
+
+
+def labelled_districts(districts: list[District]) -> list[tuple[str, str]]:
+    """(code, label) with the city before a name that more than one city has: 중구 is a district of
+    Seoul, Busan, Daegu, Incheon, Daejeon and Ulsan, and a list of six 중구 cannot be chosen from."""
+    names = [str(district) for district in districts]
+    shared = {name for name in names if names.count(name) > 1}
+    return [
+        (district.code, district.full_name if name in shared else name)
+        for district, name in zip(districts, names, strict=True)
+    ]

@@ -58,3 +58,12 @@ def test_catalog_district_filter_lists_them_and_still_validates_against_the_tabl
 
     response = client.get("/programs/?district=99999")
     assert response.context["filter"].errors["district"]
+
+
+def test_districts_that_share_a_name_carry_their_city(client):
+    """Seoul's and Daegu's 중구 were two identical lines in the catalogue's district filter."""
+    korean = dict(choices.district_choices())
+    assert korean["11140"] == "서울특별시 중구" and korean["27110"] == "대구광역시 중구"
+    assert korean["11620"] == "관악구"  # a name only one city has stays short
+    page = client.get("/programs/").content.decode()
+    assert ">서울특별시 중구</option>" in page and ">대구광역시 중구</option>" in page

@@ -150,6 +150,16 @@ class User(AbstractUser):
     def sees_all_districts(self) -> bool:
         return self.is_superuser or self.role == self.Role.CITY_ADMIN
 
+    @property
+    def is_manager(self) -> bool:
+        """Staff who see a district's figures (the dashboard, performance reports): district managers and
+        city administrators."""
+        if not (self.is_active and self.is_staff):
+            return False
+        return self.sees_all_districts or (
+            self.role == self.Role.DISTRICT_MANAGER and self.district_id is not None
+        )
+
 
 class AuditEvent(models.Model):
     """An append-only record of a state change or of a view/export of personal data (PIPA: kept ≥ 2 years).

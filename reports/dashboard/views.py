@@ -41,11 +41,7 @@ AGE_BAND_LABELS = {
 
 
 def may_view_dashboard(user: User) -> bool:
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    if user.sees_all_districts:
-        return True
-    return user.role == User.Role.DISTRICT_MANAGER and user.district_id is not None
+    return user.is_authenticated and user.is_manager
 
 
 def _district_choices(user: User) -> tuple[list[tuple[str, str]], dict[str, District]]:

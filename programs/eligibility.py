@@ -107,11 +107,31 @@ class Line:
     rule: str
     explain: Callable[[], str] = field(repr=False)
     language: str | None = field(default=None, repr=False)  # active when the line was judged
+    # The rule's own words in Korean and English, whatever the language it was judged in: what a
+    # request keeps (Outcome.stored_lines) so its page shows them in its reader's language.
+    rule_texts: tuple[str, str] = field(default=("", ""), repr=False)
 
     @cached_property
     def comparison(self) -> str:
         with translation.override(self.language):
             return str(self.explain())
+
+    def stored(self) -> dict[str, Any]:
+        """The line as a request keeps it: both languages' texts ("rule", "comparison" in Korean; the
+        same with "_en" in English), as the rules read when it was judged."""
+        korean, english = self.rule_texts
+        with translation.override("ko"):
+            comparison = str(self.explain())
+        with translation.override("en"):
+            comparison_en = str(self.explain())
+        return {
+            "criterion": self.criterion_id,
+            "passed": self.passed,
+            "rule": korean or self.rule,
+            "comparison": comparison,
+            "rule_en": english or korean or self.rule,
+            "comparison_en": comparison_en,
+        }
 
 
 @dataclass(frozen=True)
@@ -190,28 +210,53 @@ def _evaluate_group(group: Group, ctx: _Context) -> bool | None:
     return None if any(r is None for r in results) else True
 
 
+def stored_text(line: dict[str, Any], key: str) -> str:
+    """A kept line's text ("rule" or "comparison") in the reader's language. Lines judged before both
+    languages were kept have only the one they were judged in."""
+    if translation.get_language() and translation.get_language().startswith("en"):
+        return line.get(f"{key}_en") or line.get(key) or ""
+    return line.get(key) or ""
+
+
+def _rule_texts(rule: Rule) -> tuple[str, str]:
+    return (rule.explanation or "", rule.explanation_en or "")
+
+
 def _evaluate_rule(rule: Rule, ctx: _Context) -> bool | None:
     rule_text = (rule.explanation_en if ctx.english and rule.explanation_en else rule.explanation) or ""
     actual = ctx.profile.get(rule.field)
     if rule.parameter == Parameter.MEDIAN_INCOME:
         expected, reference = _median_reference(rule, ctx)
         if expected is None:
-            ctx.lines.append(Line(rule.id, None, rule_text, reference, ctx.language))
+            ctx.lines.append(Line(rule.id, None, rule_text, reference, ctx.language, _rule_texts(rule)))
             return None
     else:
         expected, reference = rule.value, None
     if actual is None or actual == "":
-        ctx.lines.append(Line(rule.id, None, rule_text, partial(_missing_text, rule.field), ctx.language))
+        ctx.lines.append(
+            Line(
+                rule.id, None, rule_text, partial(_missing_text, rule.field), ctx.language, _rule_texts(rule)
+            )
+        )
         return None
     try:
         passed = _compare(rule.field, rule.operator, actual, expected)
     except (TypeError, ValueError):
         # A rule written with the wrong kind of value (the admin form prevents it, imported data may
         # not): never decide on it, leave it to a caseworker.
-        ctx.lines.append(Line(rule.id, None, rule_text, partial(_unchecked_text, rule.field), ctx.language))
+        ctx.lines.append(
+            Line(
+                rule.id,
+                None,
+                rule_text,
+                partial(_unchecked_text, rule.field),
+                ctx.language,
+                _rule_texts(rule),
+            )
+        )
         return None
     explain = partial(_describe, rule, actual, expected, reference, ctx.place_names)
-    ctx.lines.append(Line(rule.id, passed, rule_text, explain, ctx.language))
+    ctx.lines.append(Line(rule.id, passed, rule_text, explain, ctx.language, _rule_texts(rule)))
     return passed
 
 

@@ -27,6 +27,7 @@ from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator, Sco
 from portal.errors import DomainError
 from portal.masking import mask_name
 
+from ..eligibility import stored_text
 from ..models import (
     UNDECIDED_STATUSES,
     Application,
@@ -303,7 +304,11 @@ class ApplicationAdmin(DecisionActionsMixin, AccessLoggedAdminMixin, ScopedHisto
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (marks.get(line.get("passed"), marks[None]), line.get("rule", ""), line.get("comparison", ""))
+                (
+                    marks.get(line.get("passed"), marks[None]),
+                    stored_text(line, "rule"),
+                    stored_text(line, "comparison"),
+                )
                 for line in obj.eligibility_lines
             ),
         )

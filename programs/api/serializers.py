@@ -13,6 +13,7 @@ from portal.api.fields import LocalizedField
 from portal.masking import mask_name
 
 from ..answers import AnswerError, clean_answer
+from ..eligibility import stored_text
 from ..models import (
     Application,
     ApplicationDocument,
@@ -165,11 +166,21 @@ class DocumentSerializer(serializers.ModelSerializer):
         return f"/programs/documents/{obj.pk}/"
 
 
+class LineTextField(serializers.CharField):
+    """An eligibility line's text in the reader's language (Accept-Language): a kept line (a dict)
+    holds both; a line judged now (eligibility.Line) is in the active language already."""
+
+    def get_attribute(self, instance):
+        if isinstance(instance, dict):
+            return stored_text(instance, self.field_name)
+        return super().get_attribute(instance)
+
+
 class ApplicationEligibilityLineSerializer(serializers.Serializer):
     criterion = serializers.IntegerField(allow_null=True)
     passed = serializers.BooleanField(allow_null=True, help_text="null: the profile does not say.")
-    rule = serializers.CharField()
-    comparison = serializers.CharField()
+    rule = LineTextField()
+    comparison = LineTextField()
 
 
 class EligibilitySerializer(serializers.Serializer):

@@ -82,7 +82,7 @@ class EligibilityRecord(models.Model):
             )
         else:
             self.eligibility_verdict = str(outcome.verdict)
-            self.eligibility_lines = outcome.as_dict()["lines"]
+            self.eligibility_lines = [line.stored() for line in outcome.lines]
             self.eligibility_rule_version = outcome.rule_version
         self.eligibility_checked_at = timezone.now()
         return list(self.ELIGIBILITY_FIELDS)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from .. import fragments
+from ..eligibility import stored_text
 
 register = template.Library()
 
@@ -52,3 +53,9 @@ def status_badge(context: template.Context, program) -> SafeString:
 def application_period(program, show_note: bool = False) -> SafeString:
     """`{% application_period program show_note=True %}`: the dates, else the note, else "any time"."""
     return fragments.application_period(program, show_note=show_note)
+
+
+@register.filter
+def in_reader_language(line: dict, key: str) -> str:
+    """`{{ line|in_reader_language:"rule" }}`: a kept eligibility line's text in the page's language."""
+    return stored_text(line, key)

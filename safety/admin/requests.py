@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator, ScopedHistoryMixin
 from portal.errors import DomainError
 from portal.masking import mask_name
+from programs.eligibility import stored_text
 
 from ..models import RESERVING_STATUSES, KitItem, KitRequest, KitRequestItem, KitRequestStatus
 from ..services import DECISION_PROMISE, TRANSITIONS, kit_request_decide
@@ -215,7 +216,7 @@ class KitRequestAdmin(VisitPagesMixin, AccessLoggedAdminMixin, ScopedHistoryMixi
                 "",
                 "<li><strong>{}</strong>: {} ({})</li>",
                 (
-                    (marks[line.get("passed")], line.get("rule", ""), line.get("comparison", ""))
+                    (marks[line.get("passed")], stored_text(line, "rule"), stored_text(line, "comparison"))
                     for line in lines
                 ),
             ),

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from portal.api.fields import LocalizedField
 from portal.masking import mask_name
+from programs.api.serializers import LineTextField
 
 from ..models import (
     InstallationVisit,
@@ -62,8 +63,8 @@ class OfferItemSerializer(KitItemSerializer):
 class KitEligibilityLineSerializer(serializers.Serializer):
     criterion = serializers.IntegerField(allow_null=True)
     passed = serializers.BooleanField(allow_null=True, help_text="null: the profile does not say.")
-    rule = serializers.CharField()
-    comparison = serializers.CharField()
+    rule = LineTextField()
+    comparison = LineTextField()
 
 
 class KitOfferEligibilitySerializer(serializers.Serializer):

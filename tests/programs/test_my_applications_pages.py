@@ -263,3 +263,33 @@ def test_deleting_a_draft_removes_its_uploaded_files(
 
     assert not Application.objects.filter(pk=draft.pk).exists()
     assert not os.path.exists(path)
+
+
+def test_the_kept_eligibility_lines_read_in_the_readers_language(en, resident, committed, settings):
+    """Found in the browser: in English, an application's eligibility lines stayed Korean (they were kept
+    in the language the task judged them in)."""
+    program = ProgramFactory(selection_method="first_come", capacity=3)
+    add_rules(
+        program,
+        {
+            "field": "age",
+            "operator": "gte",
+            "value": 19,
+            "explanation": "만 19세 이상",
+            "explanation_en": "Aged 19+",
+        },
+    )
+    application = committed(application_submit, user=resident, program=program)
+
+    english = en.get(detail_url(application)).content.decode()
+    assert "Aged 19+" in english and "만 19세 이상" not in english
+    assert "19" in english and "Age" in english  # the comparison sentence, in English
+
+    en.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    korean = en.get(detail_url(application)).content.decode()
+    assert "만 19세 이상" in korean and "Aged 19+" not in korean
+
+    del en.cookies[settings.LANGUAGE_COOKIE_NAME]  # an API client: the language from Accept-Language
+    api = en.get(f"/api/v1/applications/{application.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert api.status_code == 200
+    assert api.json()["eligibility"]["lines"][0]["rule"] == "Aged 19+"

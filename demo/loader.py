@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from households.models import Consent, Household
+from portal import pagecache
 from portal.models import City, District, Neighbourhood, User
 from portal.reference_data import load_median_income, load_reference_data
 from portal.roles import user_set_role
@@ -32,6 +33,7 @@ from programs.models import (
     PolicyMilestone,
     PolicyOfficial,
     Program,
+    ProgramQuestion,
     ProgramStatus,
 )
 from programs.services import program_rules_changed
@@ -58,7 +60,8 @@ PROGRAM_DEFAULTS: dict[str, Any] = {
     "policy_background": "",
     "policy_period": "",
 }
-NOT_PROGRAM_FIELDS = {"slug", "city", "district", "officials", "milestones", "rules"}
+NOT_PROGRAM_FIELDS = {"slug", "city", "district", "officials", "milestones", "rules", "questions"}
+QUESTION_DEFAULTS = {"label_en": "", "help_text": "", "help_text_en": "", "required": True, "choices": []}
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,9 @@ def load_demo(*, today: date | None = None) -> list[dict[str, str]]:
     load_safety(today=today)
     load_lockers()
     load_spaces(today=today)
+    # Officials, milestones, opening hours and more were written in bulk (no signals): the public pages
+    # cached before this load must not outlive it.
+    pagecache.bump()
     return accounts
 
 
@@ -205,8 +211,22 @@ def load_program(spec: dict[str, Any]) -> Program:
     if _canonical_db(program) != wanted_tree:
         CriterionGroup.objects.filter(program=program).delete()
         _create_group(program, spec["rules"] or {"logic": Logic.ALL, "label": "", "parts": []}, None, 0)
+    load_questions(program, spec.get("questions", []))
     program_rules_changed(program=program)
     return program
+
+
+def load_questions(program: Program, specs: list[dict[str, Any]]) -> None:
+    """The program's application questions, matched by position: a changed question is updated in place
+    (answers already given keep their key, q<id>), and none is deleted while an answer may use it."""
+    for position, spec in enumerate(specs):
+        values = {**QUESTION_DEFAULTS, **spec}
+        question = ProgramQuestion.objects.filter(program=program, position=position).first()
+        if question is None:
+            ProgramQuestion.objects.create(program=program, position=position, **values)
+        elif _assign(question, values):
+            question.full_clean()
+            question.save()
 
 
 def _assign(obj: models.Model, values: dict[str, Any]) -> bool:

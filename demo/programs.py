@@ -358,6 +358,42 @@ def demo_programs(year: int) -> list[dict[str, Any]]:
             "city": SEOUL,
             "district": JUNGGU,
             "rules": all_of(IN_JUNGGU, ALONE, JEONSE),
+            # What the district checks before paying: the 구비서류 above, asked on the form.
+            "questions": [
+                {
+                    "kind": "number",
+                    "label": "전세보증금 (원)",
+                    "label_en": "Jeonse deposit (won)",
+                    "help_text": "임대차계약서에 적힌 금액. 3억 원 이하여야 지원받을 수 있어요.",
+                    "help_text_en": "The amount on your lease; it must be at most 300,000,000 won.",
+                },
+                {
+                    "kind": "choice",
+                    "label": "반환보증에 가입한 기관",
+                    "label_en": "Where you took out the deposit-return guarantee",
+                    "choices": ["주택도시보증공사(HUG)", "한국주택금융공사(HF)", "SGI서울보증"],
+                },
+                {
+                    "kind": "file",
+                    "label": "임대차계약서 (확정일자가 찍힌 것)",
+                    "label_en": "Lease contract (with the fixed-date stamp)",
+                },
+                {
+                    "kind": "file",
+                    "label": "보증보험 가입 증명서 및 보험료 납부 영수증",
+                    "label_en": "Guarantee certificate and the premium receipt",
+                    "help_text": "보증기관에서 발급한 증명서와 보험료를 낸 영수증을 한 파일로 올려 주세요.",
+                    "help_text_en": "The guarantor's certificate and the receipt of the premium you "
+                    "paid, in one file.",
+                },
+                {
+                    "kind": "file",
+                    "label": "본인 명의 통장 사본",
+                    "label_en": "Copy of your bank book",
+                    "help_text": "지원금을 받을 계좌입니다.",
+                    "help_text_en": "The account the support is paid into.",
+                },
+            ],
             **JUNGGU_RECORD,
         },
         {

@@ -21,6 +21,7 @@ from programs.models import (
     PolicyMilestone,
     PolicyOfficial,
     Program,
+    ProgramQuestion,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,7 @@ def _counts() -> dict[str, int]:
         "criteria": Criterion.objects.count(),
         "officials": PolicyOfficial.objects.count(),
         "milestones": PolicyMilestone.objects.count(),
+        "questions": ProgramQuestion.objects.count(),
         "program_history": Program.history.count(),
         "criterion_history": Criterion.history.count(),
     }
@@ -127,3 +129,15 @@ def test_demo_residents_have_complete_profiles_and_consents():
     second = Household.objects.get(user__email="resident2@hana.demo")
     assert second.neighbourhood.name == "황학동"
     assert second.age_on(timezone.localdate()) == 58
+
+
+def test_a_demo_program_asks_questions_and_documents_from_its_seed():
+    """The apply flow's richest path (questions, document uploads) is visible in the demo: the 전세보증금
+    반환보증료 지원 asks for the lease and the premium receipt, as its 구비서류 says."""
+    _load()
+    questions = list(ProgramQuestion.objects.filter(program__slug="junggu-jeonse-guarantee-fee"))
+    kinds = [q.kind for q in questions]
+    assert kinds.count("file") == 3 and "number" in kinds and "choice" in kinds
+    labels = " ".join(q.label for q in questions)
+    assert "임대차계약서" in labels and "영수증" in labels
+    assert all(q.label_en for q in questions)

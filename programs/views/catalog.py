@@ -64,9 +64,11 @@ def _catalog_main(request: HttpRequest) -> dict:
     page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()  # the filters, for the pagination links
     query.pop("page", None)
+    folded = [name for name in ProgramFilter.base_filters if name != "q"]
     html = render_to_string(
         "programs/_catalog_main.html",
         {
+            "more_filters_open": bool(filterset.form.errors) or any(request.GET.get(name) for name in folded),
             "filter": filterset,
             "page_obj": page,
             "programs": page.object_list,

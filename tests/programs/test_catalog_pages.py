@@ -264,3 +264,18 @@ def test_a_search_typed_in_decomposed_hangul_finds_the_same_programs(client):
     assert titles(client.get(CATALOG, {"q": decomposed})) == ["놀다가 1인가구 모임"]
     response = client.get("/api/v1/programs/", {"q": decomposed})
     assert [row["title"] for row in response.json()["results"]] == ["놀다가 1인가구 모임"]
+
+
+def test_on_a_phone_the_filters_beyond_the_search_fold_away_unless_one_is_set(client):
+    """The seven filters filled a phone's first screen: the search stays, the rest fold behind "More
+    filters", opened when one of them is set (or wrong)."""
+    ProgramFactory()
+    plain = client.get(CATALOG).content.decode()
+    start = plain.index('class="filters"')
+    form = plain[start : plain.index("</form>", start)]
+    assert '<details class="filters__more">' in form
+    assert form.index('name="q"') < form.index("<details") < form.index('name="district"')
+    chosen = client.get(CATALOG, {"category": "safety"}).content.decode()
+    assert '<details class="filters__more" open>' in chosen
+    wrong = client.get(CATALOG, {"district": "99999"}).content.decode()
+    assert '<details class="filters__more" open>' in wrong

@@ -121,7 +121,13 @@ class ApplicationNoteInline(admin.TabularInline):
     model = ApplicationNote
     fields = ("body", "written_by", "created_at")
     readonly_fields = ("written_by", "created_at")
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}}
+    # A tabular inline gives its fields a column heading, not a <label>: the box says what it is itself
+    # (found: a screen reader announced an unnamed text area).
+    formfield_overrides = {
+        models.TextField: {
+            "widget": forms.Textarea(attrs={"rows": 3, "cols": 60, "aria-label": _("New note")})
+        }
+    }
     extra = 1
     can_delete = False
     verbose_name = _("note")

@@ -3,6 +3,7 @@ page and application_decide; notes through application_note_add; the access log 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -482,3 +483,14 @@ def test_an_unchanged_form_adds_no_note(caseworker_client, program):
     caseworker_client.post(change_url(pending), note_formset(caseworker_client, pending))
 
     assert not ApplicationNote.objects.exists()
+
+
+def test_the_note_box_has_an_accessible_name(caseworker_client, program):
+    html = caseworker_client.get(change_url(application(program))).content.decode()
+    box = re.search(r'<textarea[^>]*name="notes-0-body"[^>]*>', html)
+    assert box is not None and 'aria-label="New note"' in box.group(0)
+
+
+def test_breadcrumb_links_are_underlined_not_told_by_colour_alone(caseworker_client, program):
+    html = caseworker_client.get(change_url(application(program))).content.decode()
+    assert re.search(r"div\.breadcrumbs a \{[^}]*text-decoration: underline", html)

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -732,3 +733,17 @@ def test_default_period_is_this_month_so_far(client, manager_a):
     today = timezone.localdate()
     assert response.context["period"] == Period(today.replace(day=1), today)
     assert response.context["district"].code == GWANAK
+
+
+def test_each_chart_shows_its_title_above_the_drawing_and_keeps_its_labels_readable(client, scene, manager_a):
+    """Found in the browser: charts looked untitled (the title was the caption of the table below) and
+    their labels shrank to about 10 px in a narrow column."""
+    import re
+
+    html = dashboard(client, manager_a).content.decode()
+    figure = re.search(r'<figure class="dashboard-chart" id="chart-age">(.*?)</figure>', html, re.S).group(1)
+    assert figure.index('class="dashboard-chart__title"') < figure.index("<svg")
+    assert "Registered households by age band" in figure[: figure.index("<svg")]
+    css = (settings.BASE_DIR / "static" / "css" / "reports.css").read_text()
+    assert re.search(r"\.chart__svg \{[^}]*min-width: 36rem", css)
+    assert re.search(r"\.dashboard-chart__drawing \{[^}]*overflow-x: auto", css)

@@ -15,6 +15,7 @@ are not refused: only a number that could be someone's identifier is.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -22,6 +23,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 # Six digits, an optional separator (a hyphen or dash, with or without spaces around it, or a space
 # alone), the sex/century digit and six more; never part of a longer run of digits.
@@ -35,6 +38,11 @@ _CENTURY = {"1": 1900, "2": 1900, "3": 2000, "4": 2000, "5": 1900, "6": 1900, "7
 IDENTIFIER_MESSAGE = _(
     "Remove the resident or foreigner registration number (주민등록번호 or 외국인등록번호): "
     "Hana never needs it and must not keep it. The rest of what you wrote is kept."
+)
+
+FILE_NAME_MESSAGE = _(
+    "The file's name holds a resident or foreigner registration number (주민등록번호 or 외국인등록번호): "
+    "rename the file and upload it again. Hana never needs the number."
 )
 
 
@@ -114,3 +122,21 @@ def mask_rows(model: Any, fields: Iterable[str]) -> int:
             model._base_manager.filter(pk=row.pk).update(**updates)
             changed += 1
     return changed
+
+
+def mask_tables(apps: Any, app_label: str, tables: dict[str, Iterable[str]]) -> int:
+    """A data migration's whole work: mask `tables` (model name → fields) of `app_label`, say how many.
+
+    Each app's migration masks its own tables only (the layers hold for migrations too). The count is
+    printed with the migration's progress and logged, so whoever runs `migrate` learns how many rows held
+    a registration number.
+    """
+    counts = {name: mask_rows(apps.get_model(app_label, name), fields) for name, fields in tables.items()}
+    total = sum(counts.values())
+    detail = ", ".join(f"{name} {count}" for name, count in counts.items() if count)
+    line = f"  {app_label}: registration numbers masked in {total} row(s)"
+    if detail:
+        line += f" ({detail})"
+    logger.log(logging.WARNING if total else logging.INFO, line.strip())
+    print(line)  # noqa: T201 - migrate's own output, for the operator
+    return total

@@ -134,9 +134,11 @@ def mask_tables(apps: Any, app_label: str, tables: dict[str, Iterable[str]]) -> 
     counts = {name: mask_rows(apps.get_model(app_label, name), fields) for name, fields in tables.items()}
     total = sum(counts.values())
     detail = ", ".join(f"{name} {count}" for name, count in counts.items() if count)
-    line = f"  {app_label}: registration numbers masked in {total} row(s)"
+    line = f"{app_label}: registration numbers masked in {total} row(s)"
     if detail:
         line += f" ({detail})"
-    logger.log(logging.WARNING if total else logging.INFO, line.strip())
-    print(line)  # noqa: T201 - migrate's own output, for the operator
+    if total:  # worth a line in the logs: personal data was held where it should not have been
+        logger.warning(line)
+    # migrate's own output, for the operator; after its "Applying …" without a line break.
+    print(f"\n    {line}", end="")  # noqa: T201
     return total

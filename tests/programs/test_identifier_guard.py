@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from programs.models import Application, ApplicationDocument, ApplicationNote, ApplicationStatus, QuestionKind
+from programs.services import application_decide, application_submit
 from tests.factories import (
     GWANAK,
     ApplicationFactory,
@@ -275,3 +276,31 @@ def test_the_migration_masks_identifiers_already_stored_and_says_how_many(casewo
     output = capsys.readouterr().out
     assert "programs: registration numbers masked in" in output
     assert "Application 1" in output and "ApplicationNote 1" in output and "ApplicationDocument 1" in output
+
+
+# --- answering an information request --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_a_reply_to_an_information_request_with_a_registration_number_is_refused(
+    en, resident, program, caseworker_a, typed
+):
+    program.file.delete()  # submitted in one step: no file question
+    application = application_submit(
+        user=resident,
+        program=program,
+        answers={program.text.field_name: "혼자 삽니다", program.number.field_name: 3},
+    )
+    application_decide(
+        application=application, action="request_info", actor=caseworker_a, reason="사유를 더 적어 주세요."
+    )
+
+    response = post_json(
+        en, f"/api/v1/applications/{application.pk}/respond/", {"answers": {program.text.field_name: typed}}
+    )
+
+    assert response.status_code == 400, response.content
+    assert WHY in response.json()["error"]["fields"][f"answers.{program.text.field_name}"][0]
+    application.refresh_from_db()
+    assert application.status == S.INFO_REQUESTED
+    assert application.answers[program.text.field_name] == "혼자 삽니다"

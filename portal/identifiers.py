@@ -9,8 +9,8 @@ app's data migration through `mask_rows`).
 
 Both numbers are YYMMDD-GNNNNNN: the date of birth, then a digit giving sex and century (1–4 for
 citizens, 5–8 for foreigners), then six more. The date part is checked for a real calendar day in the
-century the digit names, so ordinary 13-digit runs (a phone number next to a count, an account number)
-are not refused: only a number that could be someone's identifier is.
+century the digit names (and must not be in the future), so ordinary 13-digit runs (a phone number next
+to a count, a product barcode) are not refused: only a number that could be someone's identifier is.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from portal.timeutils import local_today
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +51,11 @@ FILE_NAME_MESSAGE = _(
 def _is_identifier(match: re.Match[str]) -> bool:
     birth, serial = match.group("birth"), match.group("serial")
     try:
-        date(_CENTURY[serial[0]] + int(birth[:2]), int(birth[2:4]), int(birth[4:6]))
+        born = date(_CENTURY[serial[0]] + int(birth[:2]), int(birth[2:4]), int(birth[4:6]))
     except ValueError:  # not a calendar day: 13 digits, but nobody's birth date
         return False
-    return True
+    # Nobody is born in the future: a Korean product barcode (880…, e.g. 8801234567890) reads as 2088.
+    return born <= local_today()
 
 
 def find_identifiers(text: str) -> list[str]:

@@ -52,6 +52,7 @@ def test_an_identifier_in_a_sentence_is_refused_with_a_message_that_says_why(ide
         "900230-1234567",  # 30 February
         "900101-9234567",  # 9 is no sex/century digit Hana could meet
         "900101-0234567",
+        "8801234567890",  # a Korean product barcode: read as a birth in 2088, which has not happened yet
         "12345678901234",  # a 14-digit run (an account number): never part of a longer number
         "HN-2026-000123",
         "2,392,013원, 2026-01-15",

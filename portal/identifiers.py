@@ -22,6 +22,8 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from portal.timeutils import local_today
@@ -33,6 +35,9 @@ logger = logging.getLogger(__name__)
 IDENTIFIER_PATTERN = re.compile(
     r"(?<!\d)(?P<birth>\d{6})(?P<sep>[ \t]*[-‐‑‒–—―−][ \t]*|[ \t]+)?(?P<serial>[1-8]\d{6})(?!\d)"
 )
+
+# What a database regex (PostgreSQL's and SQLite's alike) can look for first.
+SIX_DIGITS = r"[0-9]{6}"
 
 # 1, 2 and 5, 6: born in the 1900s; 3, 4 and 7, 8: in the 2000s (citizens 1–4, foreigners 5–8).
 _CENTURY = {"1": 1900, "2": 1900, "3": 2000, "4": 2000, "5": 1900, "6": 1900, "7": 2000, "8": 2000}
@@ -112,8 +117,19 @@ def mask_rows(model: Any, fields: Iterable[str]) -> int:
     fields (no save(): no signals, no auto_now, no history row for a correction).
     """
     fields = list(fields)
+    # Only rows with six digits in a row somewhere can hold one: the database finds those (text and
+    # JSON alike, cast to text), so a large table is not read whole into Python.
+    candidates = Q()
+    for field in fields:
+        candidates |= Q(**{f"_identifier_{field}__regex": SIX_DIGITS})
+    rows = (
+        model._base_manager.annotate(**{f"_identifier_{f}": Cast(f, TextField()) for f in fields})
+        .filter(candidates)
+        .only("pk", *fields)
+        .order_by("pk")
+        .iterator(chunk_size=500)
+    )
     changed = 0
-    rows = model._base_manager.only("pk", *fields).order_by("pk").iterator(chunk_size=500)
     for row in rows:
         updates = {}
         for field in fields:

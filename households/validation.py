@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# YYMMDD-GNNNNNN: a resident registration number. We never want one, even typed by mistake into a
-# free-text field, so it is refused before anything is stored.
-RRN_PATTERN = re.compile(r"\d{6}\s*-?\s*[1-8]\d{6}")
+# The core's one personal-identifier guard (resident and foreigner registration numbers): the profile
+# refuses one like every other free-text field does.
+from portal.identifiers import IDENTIFIER_MESSAGE, contains_identifier
+
 MINIMUM_AGE = 14  # PIPA art. 22-2: under 14, a legal guardian must consent instead of the child
 SENSITIVE_FIELDS = ("crime_victim", "single_parent", "disability")
 
@@ -24,8 +24,8 @@ def household_problems(data: dict[str, Any], *, sensitive_consent: bool) -> dict
         problems.setdefault(field, []).append(message)
 
     for field in ("name", "address_detail"):
-        if RRN_PATTERN.search(data.get(field) or ""):
-            add(field, _("Do not enter a resident registration number (주민등록번호): Hana never needs it."))
+        if contains_identifier(data.get(field) or ""):
+            add(field, str(IDENTIFIER_MESSAGE))
 
     birth_date: date | None = data.get("birth_date")
     today = timezone.localdate()

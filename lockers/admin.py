@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator
+from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name, mask_phone
 from portal.models import District
 
@@ -137,7 +138,9 @@ class DepositForm(forms.Form):
         help_text=_("They must be registered for the site."),
     )
     size = forms.ChoiceField(label=_("Compartment size"), choices=CompartmentSize.choices)
-    courier = forms.CharField(label=_("Courier"), max_length=60, required=False)
+    courier = forms.CharField(
+        label=_("Courier"), max_length=60, required=False, validators=[refuse_identifiers]
+    )
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=40, required=False)
 
     def __init__(self, *args, user, **kwargs) -> None:

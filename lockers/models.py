@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.identifiers import refuse_identifiers
 from portal.models import District
 from portal.scoping import ScopedManager
 
@@ -155,7 +156,9 @@ class Delivery(models.Model):
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
     )
-    courier = models.CharField(_("courier"), max_length=60, blank=True)
+    # Free text staff type: the guard applies. Not to tracking_number: Korea Post's are 13 digits, and a
+    # parcel's number must never be refused for looking like a birth date.
+    courier = models.CharField(_("courier"), max_length=60, blank=True, validators=[refuse_identifiers])
     tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
     # HMAC-SHA256 (key: SECRET_KEY) of "<id>:<code>": the code itself is only ever in the SMS.
     code_hash = models.CharField(_("code hash"), max_length=64, editable=False)

@@ -23,6 +23,8 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.identifiers import FILE_NAME_MESSAGE, IDENTIFIER_MESSAGE, contains_identifier
+
 from .models import ProgramQuestion, QuestionKind
 
 # The one set of limits. Text: what a reviewer reads in one sitting (the API's long-standing limit).
@@ -70,6 +72,8 @@ def clean_text(value: Any) -> str:
     value = value.strip()
     if len(value) > MAX_TEXT_LENGTH:
         raise AnswerError(_("Keep the answer under %(max)s characters.") % {"max": MAX_TEXT_LENGTH})
+    if contains_identifier(value):  # the core's one guard: never a registration number in an answer
+        raise AnswerError(IDENTIFIER_MESSAGE)
     return value
 
 
@@ -122,6 +126,8 @@ def upload_problem(upload: UploadedFile) -> str | None:
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     if suffix not in ALLOWED_UPLOAD_TYPES:
         return _("Upload a PDF, JPG, PNG or HWP file.")
+    if contains_identifier(name):  # the name is kept and shown to staff: no registration number in it
+        return str(FILE_NAME_MESSAGE)
     if upload.size is None or upload.size == 0:
         return _("The file is empty.")
     if upload.size > MAX_UPLOAD_BYTES:

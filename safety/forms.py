@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.identifiers import refuse_identifiers
+
 from .models import KitOffer, Slot
 from .services import MAX_WINDOWS
 
@@ -85,6 +87,7 @@ class RescheduleForm(forms.Form):
     note = forms.CharField(
         label=_("Which days and times suit you better?"),
         max_length=1000,
+        validators=[refuse_identifiers],
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say which days and times suit you better.")},
     )
@@ -108,5 +111,6 @@ class SurveyForm(forms.Form):
         label=_("Anything you would like to tell us?"),
         required=False,
         max_length=1000,
+        validators=[refuse_identifiers],
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.identifiers import refuse_identifiers
 from portal.timeutils import local_datetime, local_today
 
 from .models import OpeningHours, Room
@@ -152,6 +153,7 @@ class BookingForm(BookingTimeForm):
     purpose = forms.CharField(
         label=_("What is the room for?"),
         max_length=200,
+        validators=[refuse_identifiers],
         help_text=_("For example: a book club meeting, a cooking class for neighbours."),
         error_messages={
             "required": _("Say what the room is for (e.g. a book club meeting)."),

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.i18n import localized
+from portal.identifiers import refuse_identifiers
 from portal.models import District, Neighbourhood
 from portal.scoping import ScopedManager
 from portal.timeutils import to_local
@@ -253,7 +254,7 @@ class Closure(models.Model):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     reason = models.CharField(_("reason"), max_length=20, choices=ClosureReason.choices)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[refuse_identifiers])
 
     class Meta:
         ordering = ["space", "starts_on"]
@@ -340,7 +341,7 @@ class BookingSeries(models.Model):
     """
 
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="series", verbose_name=_("room"))
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(_("title"), max_length=120, validators=[refuse_identifiers])
     program = models.ForeignKey(
         "programs.Program",
         on_delete=models.SET_NULL,
@@ -411,7 +412,7 @@ class Booking(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     headcount = models.PositiveSmallIntegerField(_("number of people"), validators=[MinValueValidator(1)])
-    purpose = models.CharField(_("purpose"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=200, validators=[refuse_identifiers])
     status = models.CharField(_("status"), max_length=20, choices=BookingStatus.choices)
     created_at = models.DateTimeField(_("booked"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -423,7 +424,7 @@ class Booking(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, validators=[refuse_identifiers])
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     attendance_marked_at = models.DateTimeField(_("attendance marked"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
@@ -483,7 +484,7 @@ class Suspension(models.Model):
     )
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
-    reason = models.CharField(_("reason"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=200, validators=[refuse_identifiers])
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
     lifted_by = models.ForeignKey(

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.api.errors import error_response
+from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name
 from portal.roles import STAFF_ROLES
 
@@ -39,7 +40,9 @@ class DepositSerializer(serializers.Serializer):
         max_length=13, help_text="The recipient's mobile number, e.g. 010-1234-5678; they must be registered."
     )
     size = serializers.ChoiceField(choices=CompartmentSize.values, help_text="S, M or L.")
-    courier = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    courier = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, validators=[refuse_identifiers]
+    )
     tracking_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from portal.identifiers import replace_identifiers
+
 REDACTED = "[redacted]"
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-# Resident/alien registration numbers: 6 digits of birth date, then 7 (first 1-8), with or without '-'.
-RRN = re.compile(r"(?<!\d)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[-\s]?[1-8]\d{6}(?!\d)")
 # Korean phone numbers: mobile 010-1234-5678, Seoul 02-123-4567, regional 031-123-4567, with or without
 # separators, and +82 10 ...
 PHONE = re.compile(r"(?<!\d)(?:\+82[-\s]?|0)(?:1[016789]|2|[3-6][1-5]|70)[-\s.]?\d{3,4}[-\s.]?\d{4}(?!\d)")
@@ -27,7 +27,8 @@ SENSITIVE_KEYS = re.compile(
 
 
 def scrub_text(text: str) -> str:
-    return PHONE.sub(REDACTED, RRN.sub(REDACTED, EMAIL.sub(REDACTED, text)))
+    # Resident and foreigner registration numbers: the core's one pattern (portal.identifiers).
+    return PHONE.sub(REDACTED, replace_identifiers(EMAIL.sub(REDACTED, text), REDACTED))
 
 
 def _scrub(value: Any, depth: int = 0) -> Any:

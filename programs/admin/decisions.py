@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.errors import DomainError
+from portal.identifiers import refuse_identifiers
 
 from ..models import Application
 from ..services.applications import STAFF_ACTIONS, TRANSITIONS, application_decide
@@ -62,7 +63,9 @@ DECISIONS: dict[str, Decision] = {
 class DecisionForm(forms.Form):
     """The confirmation page's form: a reason box for the decisions the resident must be told about."""
 
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 5, "cols": 70}), max_length=2000)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 70}), max_length=2000, validators=[refuse_identifiers]
+    )
 
     def __init__(self, *args, decision: Decision, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.fields import LocalizedField
+from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name
 
 from ..answers import AnswerError, clean_answer
@@ -309,5 +310,6 @@ class DecisionSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=2000,
+        validators=[refuse_identifiers],
         help_text="Required to reject and to request information: the resident reads it.",
     )

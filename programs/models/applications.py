@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.identifiers import refuse_identifiers
 from portal.models import District
 from portal.scoping import ScopedManager
 
@@ -119,7 +120,7 @@ class Application(EligibilityRecord):
         related_name="+",
         verbose_name=_("decided by"),
     )
-    decision_reason = models.TextField(_("reason"), blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True, validators=[refuse_identifiers])
     lottery_rank = models.PositiveIntegerField(_("lottery rank"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -182,7 +183,7 @@ class ApplicationDocument(models.Model):
         ProgramQuestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     file = models.FileField(_("file"), upload_to=_document_path)
-    original_name = models.CharField(_("file name"), max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200, validators=[refuse_identifiers])
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
@@ -203,7 +204,7 @@ class ApplicationNote(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
-    body = models.TextField(_("note"))
+    body = models.TextField(_("note"), validators=[refuse_identifiers])
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
     class Meta:

@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator, ScopedHistoryMixin
 from portal.errors import DomainError
+from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name
 from programs.eligibility import stored_text
 
@@ -42,6 +43,7 @@ class RejectForm(forms.Form):
         label=_("Reason for rejecting (the resident will read it)"),
         widget=forms.Textarea(attrs={"rows": 5, "cols": 70}),
         max_length=2000,
+        validators=[refuse_identifiers],
         error_messages={"required": _("Give a reason: the resident will read it.")},
     )
 

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_tools import CappedCountPaginator
+from portal.identifiers import refuse_identifiers
 from portal.models import District
 
 from ..models import KitItem, KitStock, MovementKind, StockMovement
@@ -39,6 +40,7 @@ class StockEntryForm(forms.Form):
         label=_("Reason"),
         required=False,
         max_length=500,
+        validators=[refuse_identifiers],
         help_text=_("Required for an adjustment (e.g. 'counted 2 fewer: damaged in storage')."),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )

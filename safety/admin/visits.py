@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.errors import DomainError
+from portal.identifiers import refuse_identifiers
 
 from ..models import OPEN_VISIT_STATUSES, InstallationVisit, Slot
 from ..services import visit_complete, visit_schedule
@@ -22,7 +23,7 @@ class ScheduleVisitForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     window_start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     window_end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
-    installer = forms.CharField(label=_("Installer"), max_length=100)
+    installer = forms.CharField(label=_("Installer"), max_length=100, validators=[refuse_identifiers])
 
 
 class CompleteVisitForm(forms.Form):
@@ -32,10 +33,16 @@ class CompleteVisitForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_("Installation note"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+        label=_("Installation note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        validators=[refuse_identifiers],
     )
     failure_reason = forms.CharField(
-        label=_("Why it failed"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+        label=_("Why it failed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        validators=[refuse_identifiers],
     )
 
     def clean(self):

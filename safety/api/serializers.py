@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.fields import LocalizedField
+from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name
 from programs.api.serializers import LineTextField
 
@@ -163,12 +164,16 @@ class KitRequestCreateSerializer(serializers.Serializer):
 
 
 class KitRescheduleSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=1000, help_text="Which days and times suit you better.")
+    note = serializers.CharField(
+        max_length=1000, validators=[refuse_identifiers], help_text="Which days and times suit you better."
+    )
 
 
 class KitSurveySerializer(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=1000, validators=[refuse_identifiers]
+    )
 
 
 class StaffKitRequestSerializer(KitRequestSerializer):
@@ -210,6 +215,7 @@ class KitDecisionSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=2000,
+        validators=[refuse_identifiers],
         help_text="Required to reject: the resident reads it.",
     )
 
@@ -218,15 +224,19 @@ class KitVisitScheduleSerializer(serializers.Serializer):
     date = serializers.DateField()
     window_start = serializers.TimeField()
     window_end = serializers.TimeField()
-    installer = serializers.CharField(max_length=100)
+    installer = serializers.CharField(max_length=100, validators=[refuse_identifiers])
 
 
 class KitVisitCompleteSerializer(serializers.Serializer):
     installed = serializers.BooleanField(
         help_text="true: installed; false: failed (failure_reason required)."
     )
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    failure_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, validators=[refuse_identifiers]
+    )
+    failure_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, validators=[refuse_identifiers]
+    )
 
 
 def with_related(queryset: QuerySet[KitRequest]) -> QuerySet[KitRequest]:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.identifiers import refuse_identifiers
 from portal.models import District
 from portal.scoping import ScopedManager
 from programs.models import EligibilityRecord
@@ -83,7 +84,7 @@ class KitRequest(EligibilityRecord):
         related_name="+",
         verbose_name=_("decided by"),
     )
-    decision_reason = models.TextField(_("reason"), blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True, validators=[refuse_identifiers])
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -150,13 +151,13 @@ class InstallationVisit(models.Model):
     date = models.DateField(_("date"))
     window_start = models.TimeField(_("from"))
     window_end = models.TimeField(_("until"))
-    installer = models.CharField(_("installer"), max_length=100)
+    installer = models.CharField(_("installer"), max_length=100, validators=[refuse_identifiers])
     status = models.CharField(
         _("status"), max_length=24, choices=VisitStatus.choices, default=VisitStatus.SCHEDULED
     )
-    note = models.TextField(_("installation note"), blank=True)
-    failure_reason = models.TextField(_("why it failed"), blank=True)
-    resident_note = models.TextField(_("resident's note"), blank=True)
+    note = models.TextField(_("installation note"), blank=True, validators=[refuse_identifiers])
+    failure_reason = models.TextField(_("why it failed"), blank=True, validators=[refuse_identifiers])
+    resident_note = models.TextField(_("resident's note"), blank=True, validators=[refuse_identifiers])
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -184,7 +185,7 @@ class SatisfactionSurvey(models.Model):
     rating = models.PositiveSmallIntegerField(
         _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, validators=[refuse_identifiers])
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 
     class Meta:

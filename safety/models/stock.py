@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.identifiers import refuse_identifiers
 from portal.models import District
 from portal.scoping import ScopedManager
 
@@ -58,7 +59,7 @@ class StockMovement(models.Model):
     item = models.ForeignKey(KitItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
     quantity = models.IntegerField(_("quantity"))
     kind = models.CharField(_("kind"), max_length=12, choices=MovementKind.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, validators=[refuse_identifiers])
     request = models.ForeignKey(
         "safety.KitRequest",
         on_delete=models.PROTECT,

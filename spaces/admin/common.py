@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 
+from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name
 from portal.models import District
 from portal.timeutils import to_local
@@ -95,7 +96,9 @@ def korean_holidays(first: date, last: date) -> dict[date, str]:
 class ReasonForm(forms.Form):
     """The confirmation page's form: a reason box when the resident must be told why."""
 
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 5, "cols": 70}), max_length=2000)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 70}), max_length=2000, validators=[refuse_identifiers]
+    )
 
     def __init__(self, *args, reason_label=None, reason_required="", **kwargs) -> None:
         super().__init__(*args, **kwargs)

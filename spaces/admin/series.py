@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import CappedCountPaginator, ScopedHistoryMixin
+from portal.identifiers import refuse_identifiers
 from portal.timeutils import to_local
 
 from ..models import (
@@ -42,7 +43,10 @@ from .common import BULK_LIMIT, WEEKDAY_SHORT, ReasonForm, local_span, status_ba
 class SeriesForm(forms.Form):
     room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none())
     title = forms.CharField(
-        label=_("Title"), max_length=120, help_text=_("Shown in the calendar, e.g. 'Tuesday cooking class'.")
+        label=_("Title"),
+        max_length=120,
+        validators=[refuse_identifiers],
+        help_text=_("Shown in the calendar, e.g. 'Tuesday cooking class'."),
     )
     program = forms.ModelChoiceField(
         label=_("Program"),

@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from portal.api.errors import ApiErrorDetailSerializer
 from portal.api.fields import LocalizedField
+from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name
 from portal.timeutils import local_today, local_zone
 
@@ -425,7 +426,12 @@ class BookingCreateSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="How many people will come (at most the capacity)."
     )
     purpose = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=200, help_text="What the room is for."
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=200,
+        validators=[refuse_identifiers],
+        help_text="What the room is for.",
     )
 
 
@@ -531,6 +537,7 @@ class BookingDecisionSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=2000,
+        validators=[refuse_identifiers],
         help_text="Required to reject: the resident reads it.",
     )
 
@@ -544,7 +551,10 @@ class AttendanceSerializer(serializers.Serializer):
 
 class CancelReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=2000, allow_blank=True, help_text="Required: the resident is told (for their bookings)."
+        max_length=2000,
+        allow_blank=True,
+        validators=[refuse_identifiers],
+        help_text="Required: the resident is told (for their bookings).",
     )
 
 
@@ -594,7 +604,7 @@ class BookingSeriesSerializer(serializers.ModelSerializer):
 
 class SeriesCreateSerializer(serializers.Serializer):
     room = serializers.IntegerField(help_text="A room of your district's spaces.")
-    title = serializers.CharField(max_length=120, allow_blank=True)
+    title = serializers.CharField(max_length=120, allow_blank=True, validators=[refuse_identifiers])
     program = serializers.IntegerField(
         required=False, allow_null=True, help_text="The program the sessions belong to (optional)."
     )

@@ -35,3 +35,17 @@ class HanaAdminConfig(admin_apps.AdminConfig):
 
     default = False  # "portal" alone still means PortalConfig
     default_site = "portal.admin_site.HanaAdminSite"
+
+    def ready(self) -> None:
+        from django.contrib.admin import options
+        from django.db import models
+
+        from .datefields import SupportedDateField
+
+        # Every ModelAdmin and inline reads a model's dates with the portal's supported range
+        # (portal.timeutils): a closure or an application period ending 9999-12-31 is a field error,
+        # not an overflow in every availability or catalogue computation afterwards. Each admin copies
+        # these defaults when it is created, so they are set before autodiscovery registers any; an
+        # admin naming its own form class for dates (formfield_overrides) still wins.
+        options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateField]["form_class"] = SupportedDateField
+        super().ready()

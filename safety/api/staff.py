@@ -172,6 +172,8 @@ class StaffVisitViewSet(viewsets.GenericViewSet):
     """Installation visits of the staff member's district: only their outcome is recorded here."""
 
     permission_classes = [StaffSafetyPermission]
+    # Its one action's input: OPTIONS describes it from here (without one, OPTIONS was a 500).
+    serializer_class = KitVisitCompleteSerializer
     filterset_class = None
     lookup_value_regex = r"\d+"
 
@@ -195,7 +197,7 @@ class StaffVisitViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str | None = None) -> Response:
         visit = self.get_object()
-        serializer = KitVisitCompleteSerializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         visit_complete(

@@ -414,3 +414,36 @@ def test_every_admin_and_inline_reads_model_dates_in_the_supported_range(rf):
     with pytest.raises(ValidationError) as refused:
         closure_field.clean("9999-12-31")
     assert "1900-01-01" in str(refused.value)
+
+
+def test_every_writable_date_in_the_api_uses_the_supported_range():
+    """Declared or generated from a model, a date or datetime a client may send is range checked."""
+    import importlib
+
+    from rest_framework import serializers
+
+    from portal.api.fields import SupportedDateField, SupportedDateTimeField
+    from portal.api.urls import router
+
+    importlib.import_module("portal.inbox_api")
+    seen, offenders = 0, []
+    pending = list(serializers.Serializer.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.split(".")[0] not in {
+            "portal",
+            "households",
+            "spaces",
+            "lockers",
+            "programs",
+            "safety",
+        }:
+            continue
+        for name, field in cls().fields.items():
+            if isinstance(field, serializers.DateField | serializers.DateTimeField) and not field.read_only:
+                seen += 1
+                if not isinstance(field, SupportedDateField | SupportedDateTimeField):
+                    offenders.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert router.registry and seen > 10
+    assert offenders == []

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from portal.api.errors import error_response
 from portal.api.staff import AccessLoggedRetrieveMixin, StaffModelPermission
 from portal.datefields import SupportedDateFilter
+from portal.filters import IdFilter
 from portal.roles import STAFF_ROLES
 from portal.timeutils import local_midnight
 
@@ -66,9 +67,9 @@ class StaffBookingFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=BookingStatus.choices, help_text="Repeat for several: ?status=pending&status=confirmed."
     )
-    space = django_filters.NumberFilter(field_name="room__space_id", help_text="A space id.")
-    room = django_filters.NumberFilter(field_name="room_id", help_text="A room id.")
-    series = django_filters.NumberFilter(field_name="series_id", help_text="A booking series id.")
+    space = IdFilter(field_name="room__space_id", help_text="A space id.")
+    room = IdFilter(field_name="room_id", help_text="A room id.")
+    series = IdFilter(field_name="series_id", help_text="A booking series id.")
     starts_from = SupportedDateFilter(
         method="filter_starts_from", help_text="Starting on or after this day (YYYY-MM-DD, Seoul)."
     )
@@ -262,8 +263,8 @@ class StaffSeriesPermission(StaffModelPermission):
 
 
 class StaffSeriesFilter(django_filters.FilterSet):
-    space = django_filters.NumberFilter(field_name="room__space_id", help_text="A space id.")
-    room = django_filters.NumberFilter(field_name="room_id", help_text="A room id.")
+    space = IdFilter(field_name="room__space_id", help_text="A space id.")
+    room = IdFilter(field_name="room_id", help_text="A room id.")
     cancelled = django_filters.BooleanFilter(
         field_name="cancelled_at",
         lookup_expr="isnull",

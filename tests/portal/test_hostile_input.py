@@ -284,19 +284,21 @@ def test_other_refusals_are_json(client, jung_resident, status, request_kwargs):
 
 BARE_DATE_FIELDS = re.compile(
     r"\b(forms\.DateField|forms\.DateTimeField|serializers\.DateField|serializers\.DateTimeField"
-    r"|django_filters\.DateFilter|django_filters\.DateTimeFilter|date\.fromisoformat|parse_date\()"
+    r"|django_filters\.DateFilter|django_filters\.DateTimeFilter|date\.fromisoformat|parse_date\("
+    r"|django_filters\.NumberFilter)"
 )
 # The portal's own supported fields wrap the bare ones; tasks and commands read dates their own code wrote;
 # a line that checks the range itself right after says so with a `# range: checked` comment.
 ALLOWED = {
     "portal/datefields.py",
+    "portal/filters.py",
     "portal/api/fields.py",
     "portal/timeutils.py",
     "reports/performance/tasks.py",
 }
 
 
-def test_every_date_read_from_a_person_goes_through_the_supported_range():
+def test_every_date_and_id_read_from_a_person_goes_through_the_supported_range():
     root = Path(__file__).resolve().parents[2]
     offenders = []
     for app in ("portal", "households", "spaces", "lockers", "programs", "safety", "reports", "demo"):
@@ -307,8 +309,9 @@ def test_every_date_read_from_a_person_goes_through_the_supported_range():
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if BARE_DATE_FIELDS.search(line) and "# range: checked" not in line:
                     offenders.append(f"{relative}:{number}: {line.strip()}")
-    assert offenders == [], "use portal.datefields / portal.api.fields / portal.timeutils:\n" + "\n".join(
-        offenders
+    assert offenders == [], (
+        "use portal.datefields / portal.filters / portal.api.fields / portal.timeutils:\n"
+        + "\n".join(offenders)
     )
 
 
@@ -447,3 +450,24 @@ def test_every_writable_date_in_the_api_uses_the_supported_range():
                     offenders.append(f"{cls.__module__}.{cls.__name__}.{name}")
     assert router.registry and seen > 10
     assert offenders == []
+
+
+# --- ids the database cannot hold ---
+
+
+@pytest.mark.parametrize("query", [{"room": "9" * 30}, {"space": "9" * 30}, {"series": "1.5"}, {"room": "0"}])
+def test_a_staff_bookings_id_filter_out_of_range_is_a_400(client, caseworker_b, query):
+    login(client, caseworker_b)
+
+    response = client.get("/api/v1/staff/bookings/", query)
+
+    (field,) = query
+    assert field in assert_json_error(response, 400, "invalid")["fields"]
+
+
+def test_a_kit_request_item_filter_out_of_range_is_a_400(client, caseworker_a):
+    login(client, caseworker_a)
+
+    response = client.get("/api/v1/staff/safety/requests/", {"item": "9" * 30})
+
+    assert "item" in assert_json_error(response, 400, "invalid")["fields"]

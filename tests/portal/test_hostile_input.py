@@ -471,3 +471,13 @@ def test_a_kit_request_item_filter_out_of_range_is_a_400(client, caseworker_a):
     response = client.get("/api/v1/staff/safety/requests/", {"item": "9" * 30})
 
     assert "item" in assert_json_error(response, 400, "invalid")["fields"]
+
+
+def test_a_web_page_body_over_the_size_limit_is_the_html_page_with_413(client, jung_resident, room, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    login(client, jung_resident)
+
+    response = client.post(reverse("spaces:book", args=[room.pk]), {"purpose": "가" * 2_000})
+
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("text/html")

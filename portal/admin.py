@@ -6,7 +6,11 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django_otp.conf import settings as otp_settings
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OTPTOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .admin_tools import CappedCountPaginator
 from .masking import mask_email, mask_phone
@@ -197,3 +201,31 @@ class QueuedTaskAdmin(_ReadOnly):
     date_hierarchy = "created_at"
     show_full_result_count = False
     paginator = CappedCountPaginator
+
+
+class TOTPDeviceAdmin(OTPTOTPDeviceAdmin):
+    """django-otp's TOTP device admin, with its QR-code pages answering 404 for a device the staff
+    member may not see as for one that does not exist: django-otp's own answered a missing id with a
+    500 (DoesNotExist) and another user's with a 403, so device ids could be probed."""
+
+    def _device_or_404(self, request, pk: int) -> None:
+        device = TOTPDevice.objects.filter(pk=pk).first()
+        if device is None or not self.has_view_or_change_permission(request, device):
+            raise Http404
+
+    def config_view(self, request, pk):
+        if not otp_settings.OTP_ADMIN_HIDE_SENSITIVE_DATA:
+            self._device_or_404(request, pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        if not otp_settings.OTP_ADMIN_HIDE_SENSITIVE_DATA:
+            self._device_or_404(request, pk)
+        return super().qrcode_view(request, pk)
+
+
+# django-otp registers its own admin when its module is imported (first, or when its app is discovered):
+# replace it either way.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, TOTPDeviceAdmin)

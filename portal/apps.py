@@ -22,11 +22,24 @@ class PortalConfig(AppConfig):
         from .staff_session import start_clock_on_login
 
         user_logged_in.connect(start_clock_on_login, dispatch_uid="hana.staff_session_clock")
+        _supported_dates_in_model_serializers()
         # Place names appear on every public page that lists programs or spaces.
         pagecache.watch(City, District, Neighbourhood)
 
         # Permissions exist only after migrate has run, so the role groups are synced there.
         post_migrate.connect(ensure_role_groups, dispatch_uid="hana.ensure_role_groups")
+
+
+def _supported_dates_in_model_serializers() -> None:
+    """Every ModelSerializer's generated date fields use the portal's supported range (portal.api.fields),
+    like the fields the apps declare: a writable model date can never overflow further on."""
+    from django.db import models
+    from rest_framework.serializers import ModelSerializer
+
+    from .api.fields import SupportedDateField, SupportedDateTimeField
+
+    ModelSerializer.serializer_field_mapping[models.DateField] = SupportedDateField
+    ModelSerializer.serializer_field_mapping[models.DateTimeField] = SupportedDateTimeField
 
 
 class HanaAdminConfig(admin_apps.AdminConfig):
@@ -35,3 +48,17 @@ class HanaAdminConfig(admin_apps.AdminConfig):
 
     default = False  # "portal" alone still means PortalConfig
     default_site = "portal.admin_site.HanaAdminSite"
+
+    def ready(self) -> None:
+        from django.contrib.admin import options
+        from django.db import models
+
+        from .datefields import SupportedDateField
+
+        # Every ModelAdmin and inline reads a model's dates with the portal's supported range
+        # (portal.timeutils): a closure or an application period ending 9999-12-31 is a field error,
+        # not an overflow in every availability or catalogue computation afterwards. Each admin copies
+        # these defaults when it is created, so they are set before autodiscovery registers any; an
+        # admin naming its own form class for dates (formfield_overrides) still wins.
+        options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateField]["form_class"] = SupportedDateField
+        super().ready()

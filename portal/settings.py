@@ -451,6 +451,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    # DRF's three, with JSON bounded in depth (a 10,000-deep body was a RecursionError, a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # The throttles' client address: the same rule as portal/clientip.py. Left unset, DRF keyed anonymous
     # clients on whatever X-Forwarded-For they sent, so a new header each time escaped the limit.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

@@ -8,6 +8,8 @@ from programs.views.home import home
 from . import inbox_views, staff_session, views
 from .observability.metrics import metrics_view
 
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
 

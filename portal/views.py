@@ -7,16 +7,20 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language as django_set_language
 
 from . import heartbeat
+from .api.errors import error_body, too_large_message
 
 # What /healthz answers 503 for, and what only makes it "degraded" (200). The orchestrator restarts a
 # web node, or takes it out of the load balancer, on 503; that must be for what the node cannot serve
@@ -142,9 +146,48 @@ def healthz(request: HttpRequest) -> JsonResponse:
 set_language = csrf_exempt(django_set_language)
 
 
+# --- error pages: under /api/ the API's JSON error shape, elsewhere the HTML pages ----------------------
+# Django answers these when no view did: a path no route matches (/api/v1/bookings/abc/), a body over
+# DATA_UPLOAD_MAX_MEMORY_SIZE, a crash. An API client must get the documented JSON for those too.
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(
+        error_body(status, code, message), status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    too_large = isinstance(exception, RequestDataTooBig)
+    if _is_api(request):
+        if too_large:
+            return _api_error(413, "too_large", too_large_message())
+        return _api_error(400, "bad_request", _("The request could not be read."))
+    response = defaults.bad_request(request, exception)
+    if too_large:
+        response.status_code = 413
+    return response
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return _api_error(403, "permission_denied", _("You do not have permission to do this."))
+    return defaults.permission_denied(request, exception)
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return _api_error(404, "not_found", _("There is nothing at this address."))
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return _api_error(
+            500, "server_error", _("Sorry, there is a problem with the service. Please try again later.")
+        )
     return render(request, "500.html", status=500)

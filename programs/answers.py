@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.identifiers import FILE_NAME_MESSAGE, IDENTIFIER_MESSAGE, contains_identifier
+from portal.timeutils import is_supported, unsupported_date_message
 
 from .models import ProgramQuestion, QuestionKind
 
@@ -100,11 +101,13 @@ def clean_date(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     try:
-        day = parse_date(value) if isinstance(value, str) else None
+        day = parse_date(value) if isinstance(value, str) else None  # range: checked below
     except ValueError:  # well formed but impossible, e.g. 2026-02-30
         day = None
     if day is None:
         raise AnswerError(NOT_A_DATE)
+    if not is_supported(day):
+        raise AnswerError(unsupported_date_message())
     return day.isoformat()
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from portal.choices import district_choices
+from portal.datefields import SupportedDateFilter
 from portal.models import District
 from portal.timeutils import local_midnight
 from portal.widgets import FastSelect, FastTextInput
@@ -217,12 +218,12 @@ class StaffApplicationFilter(django_filters.FilterSet):
         choices=SUBMITTED_STATUSES,
         help_text=_("Repeat the parameter for several statuses: ?status=submitted&status=under_review."),
     )
-    submitted_after = django_filters.DateFilter(
+    submitted_after = SupportedDateFilter(
         label=_("Submitted on or after"),
         method="filter_submitted_after",
         help_text=_("A date (YYYY-MM-DD), Korean time, inclusive."),
     )
-    submitted_before = django_filters.DateFilter(
+    submitted_before = SupportedDateFilter(
         label=_("Submitted on or before"),
         method="filter_submitted_before",
         help_text=_("A date (YYYY-MM-DD), Korean time, inclusive."),

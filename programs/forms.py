@@ -16,6 +16,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from portal.datefields import SupportedDateField
 from portal.i18n import localized
 
 from . import answers
@@ -78,7 +79,7 @@ class YesNoField(AnswerField, forms.ChoiceField):
         return YES if answers.clean_yes_no({YES: True, NO: False}.get(value)) else NO
 
 
-class DateField(AnswerField, forms.DateField):
+class DateField(AnswerField, SupportedDateField):
     def answer(self, value: date) -> str:
         return answers.clean_date(value)
 
@@ -230,7 +231,8 @@ def answer_display(question: ProgramQuestion, value: Any) -> str:
         return str(dict(YES_NO_CHOICES).get(value, value))
     if question.kind == K.DATE:
         try:
-            return date.fromisoformat(str(value)).strftime("%Y.%m.%d")
+            # A stored answer, cleaned (and range checked) when it was given.
+            return date.fromisoformat(str(value)).strftime("%Y.%m.%d")  # range: checked
         except ValueError:
             return str(value)
     if question.kind == K.NUMBER and isinstance(value, int | float):

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.datefields import SupportedDateField
 from portal.identifiers import refuse_identifiers
 
 from .models import KitOffer, Slot
@@ -39,7 +40,7 @@ class KitRequestForm(forms.Form):
         field.help_text = _("Choose up to %(max)d.") % {"max": offer.max_items}
         for index in range(1, MAX_WINDOWS + 1):
             first = index == 1
-            self.fields[f"date_{index}"] = forms.DateField(
+            self.fields[f"date_{index}"] = SupportedDateField(
                 label=_("Preferred date %(n)d") % {"n": index},
                 required=first,
                 widget=forms.DateInput(attrs={"type": "date"}),

@@ -11,8 +11,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.datefields import SupportedDateField
 from portal.identifiers import refuse_identifiers
-from portal.timeutils import local_datetime, local_today
+from portal.timeutils import local_datetime, local_today, parse_supported_date
 
 from .models import OpeningHours, Room
 from .rules import RuleFailure
@@ -59,7 +60,7 @@ def slot_choices(room: Room, hours: list[tuple[time, time]] | None = None) -> tu
 class BookingTimeForm(forms.Form):
     """Date, start and end: the part a new booking and a change of time share."""
 
-    date = forms.DateField(
+    date = SupportedDateField(
         label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
@@ -186,8 +187,9 @@ def initial_from_query(query: Any, room: Room) -> dict[str, str]:
     """Prefill from a week-view link (?date=2026-03-02&start=10:00&end=11:00); anything malformed is
     dropped rather than shown."""
     initial: dict[str, str] = {}
-    with contextlib.suppress(ValueError):
-        initial["date"] = date.fromisoformat((query.get("date") or "")[:10]).isoformat()
+    day = parse_supported_date(query.get("date") or "")
+    if day is not None:
+        initial["date"] = day.isoformat()
     for key, name in (("start", "start_time"), ("end", "end_time")):
         value = query.get(key) or ""
         with contextlib.suppress(ValueError):

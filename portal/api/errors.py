@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
@@ -34,9 +35,22 @@ def domain_error_response(error: DomainError) -> Response:
     return Response({"error": body}, status=error.http_status, headers=error.headers())
 
 
+def error_body(status_code: int, code: str, message: str) -> dict[str, Any]:
+    """The documented shape, for answers written outside DRF (portal.views' error handlers)."""
+    return {"error": {"status": status_code, "code": code, "message": message}}
+
+
+def too_large_message() -> str:
+    return _("The request is too large. Send less data or smaller files.")
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every app's refusal (a DomainError subclass: households, programs, safety, spaces, lockers…) and
+    every DRF exception, in the one shape. No view catches a refusal to answer it itself."""
     if isinstance(exc, DomainError):
         return domain_error_response(exc)
+    if isinstance(exc, RequestDataTooBig):  # DATA_UPLOAD_MAX_MEMORY_SIZE, read while parsing
+        return Response(error_body(413, "too_large", too_large_message()), status=413)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real server error: let Django log it and answer 500

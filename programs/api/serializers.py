@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.api.fields import LocalizedField
+from portal.api.fields import LocalizedField, SupportedDateTimeField
 from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name
 
@@ -189,7 +189,7 @@ class EligibilitySerializer(serializers.Serializer):
         source="eligibility_verdict", help_text="eligible, ineligible or needs_info; empty until judged."
     )
     rule_version = serializers.IntegerField(source="eligibility_rule_version", allow_null=True)
-    checked_at = serializers.DateTimeField(source="eligibility_checked_at", allow_null=True)
+    checked_at = SupportedDateTimeField(source="eligibility_checked_at", allow_null=True)
     lines = ApplicationEligibilityLineSerializer(source="eligibility_lines", many=True)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.datefields import SupportedDateField
 from portal.models import District, Neighbourhood, User
 from programs.models import Program
 from reports.models import ExportJob
@@ -38,13 +39,13 @@ class ExportForm(forms.Form):
         initial=ExportJob.Format.CSV,
         widget=forms.RadioSelect,
     )
-    date_from = forms.DateField(
+    date_from = SupportedDateField(
         label=_("Period from"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The first day, inclusive (Korea time). For example, 2026-01-01."),
     )
-    date_to = forms.DateField(
+    date_to = SupportedDateField(
         label=_("Period until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.datefields import SupportedDateField
 from portal.errors import DomainError
 from portal.identifiers import refuse_identifiers
 
@@ -20,7 +21,7 @@ SLOT_LABELS = dict(Slot.choices)
 
 
 class ScheduleVisitForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = SupportedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     window_start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     window_end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
     installer = forms.CharField(label=_("Installer"), max_length=100, validators=[refuse_identifiers])

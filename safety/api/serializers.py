@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.api.fields import LocalizedField
+from portal.api.fields import LocalizedField, SupportedDateField
 from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name
 from programs.api.serializers import LineTextField
@@ -88,7 +88,7 @@ class OfferSerializer(serializers.Serializer):
 
 
 class KitWindowSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = SupportedDateField()
     slot = serializers.ChoiceField(choices=Slot.choices)
 
 
@@ -221,7 +221,7 @@ class KitDecisionSerializer(serializers.Serializer):
 
 
 class KitVisitScheduleSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = SupportedDateField()
     window_start = serializers.TimeField()
     window_end = serializers.TimeField()
     installer = serializers.CharField(max_length=100, validators=[refuse_identifiers])

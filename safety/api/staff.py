@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from portal.api.errors import error_response
 from portal.api.staff import AccessLoggedRetrieveMixin, OldestFirstPagination, StaffModelPermission
+from portal.filters import IdFilter
 
 from ..models import InstallationVisit, KitRequest, KitRequestStatus, Priority
 from ..services import DECISION_PROMISE, kit_request_decide, visit_complete, visit_schedule
@@ -46,7 +47,7 @@ class StaffKitRequestFilter(django_filters.FilterSet):
     priority = django_filters.TypedChoiceFilter(
         choices=Priority.choices, coerce=int, help_text="1, 2, 3 or 9."
     )
-    item = django_filters.NumberFilter(field_name="items__item_id", help_text="A kit item id.")
+    item = IdFilter(field_name="items__item_id", help_text="A kit item id.")
     waiting_over_7d = django_filters.BooleanFilter(
         method="filter_waiting", help_text="true: submitted (undecided) more than 7 days ago."
     )
@@ -172,6 +173,8 @@ class StaffVisitViewSet(viewsets.GenericViewSet):
     """Installation visits of the staff member's district: only their outcome is recorded here."""
 
     permission_classes = [StaffSafetyPermission]
+    # Its one action's input: OPTIONS describes it from here (without one, OPTIONS was a 500).
+    serializer_class = KitVisitCompleteSerializer
     filterset_class = None
     lookup_value_regex = r"\d+"
 
@@ -195,7 +198,7 @@ class StaffVisitViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str | None = None) -> Response:
         visit = self.get_object()
-        serializer = KitVisitCompleteSerializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         visit_complete(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from households.models import Household, IncomeSupport
 from households.services import applicant_household
 from portal.models import User
-from portal.timeutils import local_today, to_local
+from portal.timeutils import is_supported, local_today, to_local, unsupported_date_message
 from programs.selectors import eligibility_for
 
 from ..models import (
@@ -82,11 +82,13 @@ def clean_windows(windows: Any, *, today: date | None = None) -> list[dict[str, 
         day = window.get("date") if isinstance(raw, date) else None
         if day is None and isinstance(raw, str):
             try:
-                day = parse_date(raw)
+                day = parse_date(raw)  # range: checked below
             except ValueError:  # well formed but impossible, e.g. 2026-02-30
                 day = None
         if day is None:
             raise SafetyError("invalid_window", _("Enter each visit date as YYYY-MM-DD."))
+        if not is_supported(day):
+            raise SafetyError("invalid_window", unsupported_date_message())
         if window.get("slot") not in Slot.values:
             raise SafetyError(
                 "invalid_window", _("Choose morning, afternoon or evening for each visit date.")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import CappedCountPaginator, ScopedHistoryMixin
+from portal.datefields import SupportedDateField
 from portal.identifiers import refuse_identifiers
 from portal.timeutils import to_local
 
@@ -59,8 +60,8 @@ class SeriesForm(forms.Form):
     )
     start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
-    starts_on = forms.DateField(label=_("First date"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Last date"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = SupportedDateField(label=_("First date"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = SupportedDateField(label=_("Last date"), widget=forms.DateInput(attrs={"type": "date"}))
     headcount = forms.IntegerField(label=_("Expected participants"), min_value=1, initial=1)
 
     # Where a refusal of the rules (spaces.rules) belongs on this form.

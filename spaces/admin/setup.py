@@ -22,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from portal import pagecache
 from portal.admin_tools import CappedCountPaginator, ScopedHistoryMixin
 from portal.models import Neighbourhood
-from portal.timeutils import local_midnight, local_today, to_local
+from portal.timeutils import local_midnight, local_today, parse_supported_date, to_local
 
 from ..availability import room_days
 from ..models import (
@@ -283,10 +283,7 @@ class SpaceAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         view = "day" if request.GET.get("view") == "day" else "week"
         today = local_today()
-        try:
-            chosen = date.fromisoformat(request.GET.get("date", ""))
-        except ValueError:
-            chosen = today
+        chosen = parse_supported_date(request.GET.get("date", "")) or today
         first = chosen if view == "day" else week_start(chosen)
         last = first if view == "day" else first + timedelta(days=6)
         step = timedelta(days=1 if view == "day" else 7)

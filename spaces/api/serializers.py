@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.errors import ApiErrorDetailSerializer
-from portal.api.fields import LocalizedField
+from portal.api.fields import LocalizedField, SupportedDateField, SupportedDateTimeField
 from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name
 from portal.timeutils import local_today, local_zone
@@ -78,7 +78,7 @@ TakenStateField = enum_field(
 )
 
 
-class SeoulDateTimeField(serializers.DateTimeField):
+class SeoulDateTimeField(SupportedDateTimeField):
     """ISO 8601 with the +09:00 offset; input without an offset is read as Asia/Seoul time."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -263,11 +263,11 @@ AvailabilityQuerySerializer = type(
     (_AvailabilityQuery,),
     {
         "__module__": __name__,
-        "from": serializers.DateField(
+        "from": SupportedDateField(
             required=False,
             help_text="First day (YYYY-MM-DD, Seoul). Default: this week's Monday (or 6 days before `to`).",
         ),
-        "to": serializers.DateField(
+        "to": SupportedDateField(
             required=False, help_text="Last day (YYYY-MM-DD, inclusive). Default: 6 days after `from`."
         ),
         "slots": serializers.BooleanField(
@@ -296,7 +296,7 @@ class OpenIntervalSerializer(serializers.Serializer):
 
 
 class AvailabilityDaySerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = SupportedDateField()
     weekday = serializers.IntegerField(help_text="0 Monday … 6 Sunday.")
     is_open = serializers.BooleanField(help_text="Open hours on this weekday and no closure.")
     open_intervals = OpenIntervalSerializer(many=True, help_text="The opening hours of the weekday.")
@@ -317,8 +317,8 @@ RoomAvailabilitySerializer = type(
         "room": RoomSerializer(),
         "space": serializers.IntegerField(help_text="The space's id."),
         "time_zone": serializers.CharField(help_text="Asia/Seoul: the zone of the dates and times."),
-        "from": serializers.DateField(help_text="The first day shown."),
-        "to": serializers.DateField(help_text="The last day shown."),
+        "from": SupportedDateField(help_text="The first day shown."),
+        "to": SupportedDateField(help_text="The last day shown."),
         "days": AvailabilityDaySerializer(many=True),
     },
 )
@@ -615,8 +615,8 @@ class SeriesCreateSerializer(serializers.Serializer):
     )
     start_time = serializers.TimeField(help_text="Local (Seoul) time, HH:MM.")
     end_time = serializers.TimeField(help_text="Local (Seoul) time, HH:MM.")
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField(help_text="At most a year after starts_on.")
+    starts_on = SupportedDateField()
+    ends_on = SupportedDateField(help_text="At most a year after starts_on.")
     headcount = serializers.IntegerField(min_value=1, default=1, help_text="Expected participants.")
 
 
@@ -626,7 +626,7 @@ class SeriesCancelResultSerializer(serializers.Serializer):
 
 
 class SeriesConflictSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = SupportedDateField()
     code = serializers.CharField(help_text="closed, outside_hours or taken.")
     message = serializers.CharField()
 

@@ -18,6 +18,8 @@ from rest_framework.response import Response
 
 from portal.api.errors import error_response
 from portal.api.staff import AccessLoggedRetrieveMixin, StaffModelPermission
+from portal.datefields import SupportedDateFilter
+from portal.filters import IdFilter
 from portal.roles import STAFF_ROLES
 from portal.timeutils import local_midnight
 
@@ -65,13 +67,13 @@ class StaffBookingFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=BookingStatus.choices, help_text="Repeat for several: ?status=pending&status=confirmed."
     )
-    space = django_filters.NumberFilter(field_name="room__space_id", help_text="A space id.")
-    room = django_filters.NumberFilter(field_name="room_id", help_text="A room id.")
-    series = django_filters.NumberFilter(field_name="series_id", help_text="A booking series id.")
-    starts_from = django_filters.DateFilter(
+    space = IdFilter(field_name="room__space_id", help_text="A space id.")
+    room = IdFilter(field_name="room_id", help_text="A room id.")
+    series = IdFilter(field_name="series_id", help_text="A booking series id.")
+    starts_from = SupportedDateFilter(
         method="filter_starts_from", help_text="Starting on or after this day (YYYY-MM-DD, Seoul)."
     )
-    starts_until = django_filters.DateFilter(
+    starts_until = SupportedDateFilter(
         method="filter_starts_until", help_text="Starting on or before this day (YYYY-MM-DD, Seoul)."
     )
     ordering = django_filters.ChoiceFilter(
@@ -261,8 +263,8 @@ class StaffSeriesPermission(StaffModelPermission):
 
 
 class StaffSeriesFilter(django_filters.FilterSet):
-    space = django_filters.NumberFilter(field_name="room__space_id", help_text="A space id.")
-    room = django_filters.NumberFilter(field_name="room_id", help_text="A room id.")
+    space = IdFilter(field_name="room__space_id", help_text="A space id.")
+    room = IdFilter(field_name="room_id", help_text="A room id.")
     cancelled = django_filters.BooleanFilter(
         field_name="cancelled_at",
         lookup_expr="isnull",

@@ -13,7 +13,7 @@ from django.utils import timezone
 from households.selectors import household_for
 from portal.models import District
 from portal.pagecache import shared_page
-from portal.timeutils import local_today
+from portal.timeutils import local_today, parse_supported_date
 
 from ..availability import Day, SlotState, room_days, slot_times
 from ..models import BookingPolicy, Closure, Room, Space
@@ -168,9 +168,8 @@ def room_week(request: HttpRequest, pk: int) -> HttpResponse:
     bad_week = False
     raw = (request.GET.get("week") or "").strip()
     if raw:
-        try:
-            asked = date.fromisoformat(raw[:10])
-        except ValueError:
+        asked = parse_supported_date(raw)
+        if asked is None:
             bad_week = True
         else:
             monday = min(max(week_start(asked), first_monday), last_monday)

@@ -22,6 +22,7 @@ ERROR_FIELDS = {
     "too_many_windows": "date_1",
     "invalid_window": "date_1",
     "window_in_past": "date_1",
+    "window_too_far": "date_1",
 }
 
 

@@ -24,7 +24,16 @@ class KitOfferAdmin(admin.ModelAdmin):
     list_display = ("district", "program", "max_items", "is_active")
     list_select_related = ("district", "program")
     filter_horizontal = ("items",)
-    fields = ("district", "program", "items", "max_items", "is_active", "priority_notes", "priority_notes_en")
+    fields = (
+        "district",
+        "program",
+        "items",
+        "max_items",
+        "is_active",
+        "visit_horizon_days",
+        "priority_notes",
+        "priority_notes_en",
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

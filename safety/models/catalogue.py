@@ -54,6 +54,12 @@ class KitOffer(models.Model):
         _("items per household"), default=3, validators=[MinValueValidator(1), MaxValueValidator(8)]
     )
     is_active = models.BooleanField(_("taking requests"), default=True)
+    visit_horizon_days = models.PositiveSmallIntegerField(
+        _("visits booked up to (days ahead)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("How far ahead a resident may ask for an installation visit."),
+    )
     priority_notes = models.TextField(_("priority rule (Korean)"), blank=True)
     priority_notes_en = models.TextField(_("priority rule (English)"), blank=True)
 

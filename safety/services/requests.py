@@ -6,7 +6,7 @@ move goes through the kit request workflow (safety.services.base.kit_request_flo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -67,8 +67,11 @@ def active_offer(district_id: int | None) -> KitOffer:
     return offer
 
 
-def clean_windows(windows: Any, *, today: date | None = None) -> list[dict[str, str]]:
-    """Validate 1–3 preferred windows ({date, slot}); returns them normalised, or raises SafetyError."""
+def clean_windows(
+    windows: Any, *, today: date | None = None, horizon_days: int | None = None
+) -> list[dict[str, str]]:
+    """Validate 1–3 preferred windows ({date, slot}), from tomorrow to the district's visit horizon
+    (KitOffer.visit_horizon_days); returns them normalised, or raises SafetyError."""
     today = today or local_today()
     if not isinstance(windows, list) or not windows:
         raise SafetyError("windows_required", _("Choose at least one preferred visit date and time."))
@@ -95,6 +98,15 @@ def clean_windows(windows: Any, *, today: date | None = None) -> list[dict[str, 
             )
         if day <= today:
             raise SafetyError("window_in_past", _("Choose visit dates from tomorrow on."))
+        if horizon_days is not None and day > today + timedelta(days=horizon_days):
+            raise SafetyError(
+                "window_too_far",
+                _(
+                    "Choose visit dates within the next %(days)d days: "
+                    "the district plans visits that far ahead."
+                )
+                % {"days": horizon_days},
+            )
         entry = {"date": day.isoformat(), "slot": window["slot"]}
         if entry in cleaned:
             raise SafetyError("invalid_window", _("Each preferred visit time must be different."))
@@ -129,7 +141,7 @@ def kit_request_submit(
             "too_many_items",
             _("Choose at most %(max)d items.") % {"max": offer.max_items},
         )
-    cleaned_windows = clean_windows(windows)
+    cleaned_windows = clean_windows(windows, horizon_days=offer.visit_horizon_days)
     if KitRequest.objects.filter(household=household, status__in=OPEN_STATUSES).exists():
         raise SafetyError("duplicate", _("You already have an open safety kit request."))
 

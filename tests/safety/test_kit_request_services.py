@@ -99,6 +99,7 @@ def test_ineligible_request_still_goes_to_review_with_its_lines(resident, items)
         (4, None, "too_many_items"),
         (1, [], "windows_required"),
         (1, [{"date": "2020-01-01", "slot": "morning"}], "window_in_past"),
+        (1, [{"date": "2099-01-01", "slot": "morning"}], "window_too_far"),  # found in the browser
         (1, [{"date": "2026-02-30", "slot": "morning"}], "invalid_window"),
         (1, [{"date": "tomorrow", "slot": "noon"}], "invalid_window"),
         (1, "not a list", "windows_required"),

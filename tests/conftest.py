@@ -38,11 +38,15 @@ def _clean_cache(request, settings):
 
     With REDIS_URL set (CI's second run) the cache is one Redis shared by both xdist workers, and
     cache.clear() flushes it for both: a test relying on a cached value would see the other worker's
-    clear. So tests get a private in-memory cache, unless they are about Redis itself."""
-    if request.node.get_closest_marker("redis") is None:
-        settings.CACHES = {
-            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
-        }
+    clear. So tests get a private in-memory cache, unless they are about Redis itself. Those are never
+    flushed: in CI the cache's Redis database is also the broker's, and a FLUSHDB there dropped the task
+    another worker's test had just queued; they use keys of their own instead."""
+    if request.node.get_closest_marker("redis") is not None:
+        yield
+        return
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
     cache.clear()
     yield
     cache.clear()

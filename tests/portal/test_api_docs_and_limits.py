@@ -79,6 +79,7 @@ def test_concurrent_requests_are_each_counted_once(settings):
     """Fifty threads in the same window on a real Redis: the counter ends at exactly fifty (DRF's
     read-and-write-back list of timestamps loses the requests whose writes cross)."""
     import os
+    import uuid
     from concurrent.futures import ThreadPoolExecutor
 
     from django.core.cache import caches
@@ -89,13 +90,17 @@ def test_concurrent_requests_are_each_counted_once(settings):
     settings.CACHES = {
         "default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": os.environ["REDIS_URL"]}
     }
-    caches["default"].clear()
     request = RequestFactory().get("/api/v1/programs/", REMOTE_ADDR="203.0.113.7")
     request.user = type("Anonymous", (), {"is_authenticated": False})()
 
+    # A scope (so a key) of its own: no FLUSHDB, the broker may share this Redis database.
+    scope = f"anon-test-{uuid.uuid4().hex}"
+
     class Throttle(AnonymousRateThrottle):
-        THROTTLE_RATES = {"anon": "1000/hour"}
+        THROTTLE_RATES = {scope: "1000/hour"}
         cache = caches["default"]
+
+    Throttle.scope = scope
 
     def one(_: int) -> bool:
         return Throttle().allow_request(request, None)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from households.models import Employment, Gender, HousingTenure, IncomeSupport
+from portal.i18n import is_english
 
 from .models import Field, Logic, Operator, Parameter
 
@@ -213,7 +214,7 @@ def _evaluate_group(group: Group, ctx: _Context) -> bool | None:
 def stored_text(line: dict[str, Any], key: str) -> str:
     """A kept line's text ("rule" or "comparison") in the reader's language. Lines judged before both
     languages were kept have only the one they were judged in."""
-    if translation.get_language() and translation.get_language().startswith("en"):
+    if is_english():
         return line.get(f"{key}_en") or line.get(key) or ""
     return line.get(key) or ""
 

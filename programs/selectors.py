@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from households.models import Household
+from households.selectors import household_for, household_stamp
 from portal import pagecache
 from portal.i18n import is_english
 from portal.models import City, District
@@ -291,20 +292,17 @@ def household_verdicts(user, *, on: date | None = None) -> dict[int, str] | None
     and profile stamp) and one small cache read, where the outcomes with their explanations took longer
     to unpickle than the rest of the page's own work."""
     day = on or timezone.localdate()
-    row = (
-        Household.objects.filter(user=user, anonymized_at__isnull=True)
-        .values_list("pk", "updated_at")
-        .order_by("pk")
-        .first()
-    )
-    if row is None:
+    stamp = household_stamp(user)
+    if stamp is None:
         return None
-    key = _household_key(HOUSEHOLD_VERDICTS_KEY, row[0], row[1], day, language=False)
+    key = _household_key(HOUSEHOLD_VERDICTS_KEY, *stamp, day, language=False)
     if key is not None:
         cached = cache.get(key)
         if cached is not None:
             return cached
-    household = Household.objects.select_related("district__city").get(pk=row[0])
+    household = household_for(user)
+    if household is None:  # erased since the stamp was read
+        return None
     verdicts = {pk: str(outcome.verdict) for pk, outcome in household_outcomes(household, on=day).items()}
     if key is not None:
         cache.set(key, verdicts, HOUSEHOLD_OUTCOMES_SECONDS)

@@ -370,7 +370,9 @@ def fragment(request: HttpRequest, name: str, render: Callable[[], Any]) -> Any:
     value = cache.get(key)
     if value is None:
         value = render()
-        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+        # The same guard as a whole page's: a part rendered after a CSRF token was taken may hold it.
+        if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            cache.set(key, value, settings.PAGE_CACHE_SECONDS)
     return value
 
 

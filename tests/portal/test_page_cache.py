@@ -431,3 +431,21 @@ def test_a_profile_change_changes_the_tags_on_the_next_request(client):
     resident.birth_date = date(1960, 1, 1)
     resident.save()
     assert "status-tag--eligible" not in page(browser, CATALOG)
+
+
+def test_a_fragment_that_used_a_csrf_token_is_not_stored(rf):
+    from django.middleware.csrf import get_token
+
+    from portal import pagecache
+
+    calls = []
+
+    def render(request):
+        calls.append(1)
+        return f"<form>{get_token(request)}</form>"
+
+    for _ in range(2):
+        request = rf.get("/programs/")
+        request._pagecache_address = "http://testserver/programs/"
+        pagecache.fragment(request, "form", lambda request=request: render(request))
+    assert len(calls) == 2  # rendered each time: a token is one visitor's

@@ -11,6 +11,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import pre_save
 
         from . import (
             checks,  # noqa: F401 - registers the deployment checks
@@ -20,9 +21,12 @@ class PortalConfig(AppConfig):
         from .models import City, District, Neighbourhood
         from .roles import ensure_role_groups
         from .staff_session import start_clock_on_login
+        from .unicodetext import normalize_instance
 
         user_logged_in.connect(start_clock_on_login, dispatch_uid="hana.staff_session_clock")
         _supported_dates_in_model_serializers()
+        # Every row's text is stored composed (NFC), whichever keyboard typed it.
+        pre_save.connect(normalize_instance, dispatch_uid="hana.nfc_text")
         # Place names appear on every public page that lists programs or spaces.
         pagecache.watch(City, District, Neighbourhood)
 

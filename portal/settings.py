@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Search terms typed decomposed (NFD, as some Mac keyboards send Hangul) are composed first.
+    "portal.unicodetext.NormalizeQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language: the visitor's choice on the language switch (a cookie), else the browser's
     # Accept-Language when it asks for English, else Korean.

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import District, Neighbourhood, User
+from portal.place_fields import PlaceChoiceField
 
 from .models import Consent, Gender, Household, HousingTenure
 from .validation import household_problems
@@ -55,11 +56,6 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
 
-class NeighbourhoodChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Neighbourhood) -> str:
-        return f"{obj.district} {obj}"
-
-
 class HouseholdForm(forms.ModelForm):
     monthly_income = WonField(
         label=_("Monthly income (KRW)"),
@@ -69,14 +65,14 @@ class HouseholdForm(forms.ModelForm):
         help_text=_("Before tax, in won, e.g. 2,100,000. Leave empty if you prefer not to say."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    district = forms.ModelChoiceField(
+    district = PlaceChoiceField(
         label=_("District"),
-        queryset=District.objects.select_related("city"),
+        queryset=District.objects.all(),
         empty_label=_("Choose your district"),
     )
-    neighbourhood = NeighbourhoodChoiceField(
+    neighbourhood = PlaceChoiceField(
         label=_("Neighbourhood (haengjeong-dong)"),
-        queryset=Neighbourhood.objects.select_related("district"),
+        queryset=Neighbourhood.objects.all(),
         required=False,
         empty_label=_("Choose your neighbourhood"),
     )

@@ -55,9 +55,11 @@ class HanaAdminConfig(admin_apps.AdminConfig):
 
     def ready(self) -> None:
         from django.contrib.admin import options
+        from django.contrib.admin.filters import FieldListFilter
         from django.db import models
 
         from .datefields import SupportedDateField
+        from .place_fields import PlaceChoiceField, PlaceListFilter, is_place_relation
 
         # Every ModelAdmin and inline reads a model's dates with the portal's supported range
         # (portal.timeutils): a closure or an application period ending 9999-12-31 is a field error,
@@ -65,4 +67,8 @@ class HanaAdminConfig(admin_apps.AdminConfig):
         # these defaults when it is created, so they are set before autodiscovery registers any; an
         # admin naming its own form class for dates (formfield_overrides) still wins.
         options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DateField]["form_class"] = SupportedDateField
+        # Districts and 행정동 in every admin dropdown and sidebar filter carry their city or district
+        # where a name alone is ambiguous (six cities have a 중구); other foreign keys keep str().
+        options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.ForeignKey] = {"form_class": PlaceChoiceField}
+        FieldListFilter.register(is_place_relation, PlaceListFilter, take_priority=True)
         super().ready()

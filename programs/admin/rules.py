@@ -15,6 +15,7 @@ from households.models import Employment, Gender, HousingTenure, IncomeSupport
 from portal.admin_tools import ScopedHistoryMixin
 from portal.i18n import is_english
 from portal.models import District
+from portal.place_fields import PlaceChoiceField
 
 from ..eligibility import Group, Rule, rule_problems
 from ..models import Criterion, CriterionGroup, Field, MedianIncome, Program
@@ -66,9 +67,9 @@ class SampleProfileForm(forms.Form):
     gender = forms.ChoiceField(
         label=_("Gender"), choices=[("", _("Unknown")), *Gender.choices], required=False
     )
-    district = forms.ModelChoiceField(
+    district = PlaceChoiceField(
         label=_("District"),
-        queryset=District.objects.select_related("city"),
+        queryset=District.objects.all(),
         required=False,
         to_field_name="code",
     )

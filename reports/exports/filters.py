@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.datefields import SupportedDateField
 from portal.models import District, Neighbourhood, User
+from portal.place_fields import PlaceChoiceField
 from programs.models import Program
 from reports.models import ExportJob
 
@@ -22,13 +23,16 @@ from .base import PERSONAL_PERMISSION, Exporter, choice_labels
 from .exporters import EXPORTERS, exporters_for
 
 
-class NeighbourhoodChoiceField(forms.ModelChoiceField):
+class NeighbourhoodChoiceField(PlaceChoiceField):
+    """행정동 named with their district (and its city where that is ambiguous) when several districts'
+    are listed; a caseworker's list of their own district's 행정동 needs only the names."""
+
     def __init__(self, *args, with_district: bool = False, **kwargs):
         self.with_district = with_district
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: Neighbourhood) -> str:
-        return f"{obj.district} · {obj}" if self.with_district else str(obj)
+        return super().label_from_instance(obj) if self.with_district else str(obj)
 
 
 class ExportForm(forms.Form):
@@ -55,7 +59,7 @@ class ExportForm(forms.Form):
         label=_("Program"), queryset=None, required=False, empty_label=_("All programs")
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
-    district = forms.ModelChoiceField(
+    district = PlaceChoiceField(
         label=_("district"), queryset=District.objects.none(), required=False, empty_label=_("All districts")
     )
     neighbourhood = NeighbourhoodChoiceField(
@@ -87,9 +91,7 @@ class ExportForm(forms.Form):
         ]
         if user.sees_all_districts:
             fields["district"].queryset = District.objects.all()
-            fields["neighbourhood"].queryset = Neighbourhood.objects.select_related("district").order_by(
-                "district__code", "name"
-            )
+            fields["neighbourhood"].queryset = Neighbourhood.objects.order_by("district__code", "name")
             fields["neighbourhood"].with_district = True
         else:
             del fields["district"]

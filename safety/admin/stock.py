@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.admin_tools import CappedCountPaginator
 from portal.identifiers import refuse_identifiers
 from portal.models import District
+from portal.place_fields import PlaceChoiceField
 
 from ..models import KitItem, KitStock, MovementKind, StockMovement
 from ..selectors import available_subquery
@@ -22,7 +23,7 @@ from ..services import SafetyError, stock_adjust, stock_receive
 
 
 class StockEntryForm(forms.Form):
-    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none())
+    district = PlaceChoiceField(label=_("District"), queryset=District.objects.none())
     item = forms.ModelChoiceField(label=_("Item"), queryset=KitItem.objects.all())
     kind = forms.ChoiceField(
         label=_("Kind"),

@@ -249,7 +249,20 @@ def line_chart(
     fmt: Callable[[float | None], str] = number,
     description: str = "",
 ) -> Chart:
-    """Lines over ordered categories (months), one per series, with a value axis from zero."""
+    """Lines over ordered categories (months), one per series, with a value axis from zero.
+
+    A line needs two points: a period within one month would draw two lone dots that read as nothing,
+    so a single category is drawn as grouped bars instead (the same data table goes with it)."""
+    if len(categories) < 2:
+        return bar_chart(
+            chart_id,
+            title,
+            categories,
+            series,
+            category_header=category_header,
+            fmt=fmt,
+            description=description,
+        )
     series = list(series)
     body: list[str] = []
     y = 4.0

@@ -747,3 +747,23 @@ def test_each_chart_shows_its_title_above_the_drawing_and_keeps_its_labels_reada
     css = (settings.BASE_DIR / "static" / "css" / "reports.css").read_text()
     assert re.search(r"\.chart__svg \{[^}]*min-width: 36rem", css)
     assert re.search(r"\.dashboard-chart__drawing \{[^}]*overflow-x: auto", css)
+
+
+def test_a_trend_over_one_month_is_drawn_as_bars_not_two_lone_dots():
+    """Found in the browser: a period within one month drew the monthly line chart as two dots."""
+    from reports.dashboard.charts import Series, line_chart
+
+    one = line_chart(
+        "kits", "Kits per month", ["2026-11"], [Series("Requested", [4]), Series("Installed", [2])]
+    )
+    two = line_chart(
+        "kits",
+        "Kits per month",
+        ["2026-10", "2026-11"],
+        [Series("Requested", [3, 4]), Series("Installed", [1, 2])],
+    )
+
+    assert "<polyline" not in str(one.svg) and "<circle" not in str(one.svg)
+    assert str(one.svg).count("<rect") >= 2  # a bar for each series
+    assert one.rows == [["2026-11", "4", "2"]]
+    assert "<polyline" in str(two.svg)

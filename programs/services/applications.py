@@ -155,6 +155,13 @@ def check_can_apply(program: Program, household: Household, *, exclude: int | No
     """Refuse (ApplicationError) when the program is not open or the household already applied."""
     if not program.is_open_now:
         raise ApplicationError("closed", _("Applications for this program are not open now."))
+    if program.district_id is None and household.district.city_id != program.city_id:
+        # A city-wide program serves that city's residents, and is reviewed by the applicant's own
+        # district: from another city there is no district of the program's city to review it.
+        raise ApplicationError(
+            "not_resident",
+            _("This program is for residents of %(city)s.") % {"city": program.city},
+        )
     others = Application.objects.filter(program=program, household=household, status__in=ACTIVE_STATUSES)
     if exclude is not None:
         others = others.exclude(pk=exclude)

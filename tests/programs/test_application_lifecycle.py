@@ -279,3 +279,30 @@ def test_a_resident_cannot_cancel_someone_elses_application(resident, committed)
 def test_every_transition_in_the_table_is_a_known_status():
     assert set(TRANSITIONS) == set(S.values)
     assert all(targets <= set(S.values) for targets in TRANSITIONS.values())
+
+
+def test_a_city_wide_program_of_another_city_is_refused_not_sent_to_the_applicants_district(
+    resident, committed
+):
+    """Found in the browser: a 관악 (Seoul) resident's application to a Daegu city-wide program landed in
+    관악's review queue and exports. A city-wide program serves its own city's residents."""
+    from tests.factories import district
+
+    daegu = district("27110").city
+    program = ProgramFactory(city=daegu, district=None, selection_method="review")
+
+    for service in (application_draft_save, application_submit):
+        with pytest.raises(ApplicationError) as refused:
+            committed(service, user=resident, program=program, answers={})
+        assert refused.value.code == "not_resident"
+        assert "대구" in refused.value.message
+    assert not Application.objects.filter(program=program).exists()
+
+
+def test_a_city_wide_program_of_the_residents_own_city_is_reviewed_by_their_district(resident, committed):
+    seoul = resident.household.district.city
+    program = ProgramFactory(city=seoul, district=None, selection_method="review")
+
+    application = committed(application_submit, user=resident, program=program)
+
+    assert application.district_id == resident.household.district_id

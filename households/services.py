@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_log
 from portal.errors import DomainError
+from portal.lockout import forget_login_records
 from portal.models import AuditEvent, User
+from portal.notifications import notifications_forget_recipient
 
 from .models import Consent, Household
 from .signals import account_data_requested, account_deleting
@@ -238,8 +240,13 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> None:
         household.anonymized_at = now
         household.save()
     Consent.objects.filter(user=user, withdrawn_at__isnull=True).update(withdrawn_at=now)
-    # Each app above frees what the account held (upcoming bookings, calendar feeds …) its own way.
+    # Each app above ends what the account had under way and erases what the resident typed or
+    # uploaded (applications and their documents, bookings, kit requests, parcels …) its own way.
     account_deleting.send(sender=Household, user=user, household=household, now=now, request=request)
+    # Then the core's own records of the person: queued messages and the outbox's addresses, and the
+    # login-failure records that keep the address typed.
+    notifications_forget_recipient(user=user)
+    forget_login_records(user.email)
     audit_log(
         actor=user,
         action="households.account.deleted",

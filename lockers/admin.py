@@ -166,7 +166,11 @@ class DepositForm(forms.Form):
 @admin.register(Delivery)
 class DeliveryAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
     list_display = ("reference", "site", "compartment_label", "recipient_masked", "status", "deposited_at")
-    list_filter = ("status", ("deposited_at", admin.DateFieldListFilter))
+    list_filter = (
+        "status",
+        ("recipient_erased_at", admin.EmptyFieldListFilter),
+        ("deposited_at", admin.DateFieldListFilter),
+    )
     list_select_related = ("compartment__site", "recipient__household")
     search_fields = ("reference", "tracking_number")
     search_help_text = _("Search by reference (PL-2026-000123) or tracking number.")

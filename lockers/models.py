@@ -179,6 +179,9 @@ class Delivery(models.Model):
     fee_charged = models.PositiveIntegerField(_("fee charged (won)"), null=True, blank=True)
     # Set by the reminder job when it claims the delivery: at most one reminder, however often it runs.
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # The recipient deleted their account while the parcel waited: nobody will come with a code, so
+    # staff return it (the admin lists these first).
+    recipient_erased_at = models.DateTimeField(_("recipient's account deleted"), null=True, blank=True)
 
     objects = ScopedManager()
 

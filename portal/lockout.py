@@ -22,3 +22,16 @@ def login_username(request: HttpRequest | None, credentials: dict | None = None)
     if not isinstance(value, str):
         return None
     return value.strip().lower() or None
+
+
+def forget_login_records(username: str) -> int:
+    """Erase django-axes' records of an address (failed attempts, the access and failure logs): they
+    keep the email typed at login, and an erased account's address must not outlive it (PIPA art. 21).
+    Returns how many rows went."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    username = username.strip().lower()
+    removed = 0
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        removed += model.objects.filter(username__iexact=username).delete()[0]
+    return removed

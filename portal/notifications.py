@@ -322,6 +322,22 @@ def notification_resend(*, notification_id: int) -> bool:
     return True
 
 
+def notifications_forget_recipient(*, user: User) -> int:
+    """The account is being erased: nothing more goes out to it and the outbox forgets where it went.
+
+    Rows not yet sent end `cancelled` (a conditional UPDATE: a worker's claim of a pending row fails
+    afterwards, so a queued message never leaves); every row of the user loses its address (the email
+    or phone number captured when the event happened) and its context (names, references). A row a
+    worker holds at this moment (`sending`) keeps going to the address it has already read. Returns
+    how many were cancelled."""
+    rows = Notification.objects.filter(user=user)
+    cancelled = rows.filter(status__in=[Status.PENDING, Status.FAILED]).update(
+        status=Status.CANCELLED, held=False, last_error="account deleted"
+    )
+    rows.update(address="", context={})
+    return cancelled
+
+
 def outbox_backlog() -> dict[str, int]:
     """How many outbox rows wait, are being sent, or failed: for /metrics and /healthz.
 

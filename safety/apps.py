@@ -10,3 +10,6 @@ class SafetyConfig(AppConfig):
 
     name = "safety"
     verbose_name = _("Safety")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects the account-deletion receiver

@@ -20,7 +20,9 @@ def bookings_release_for_deleted_account(
 ) -> int:
     """Rooms booked by an account that no longer exists would stand empty: cancel its upcoming bookings,
     each through the workflow (audit event, history), and revoke its calendar feeds. Nobody is told:
-    the account is gone."""
+    the account is gone. Then the purpose the resident typed is erased from every booking of theirs,
+    past ones and their history rows included (people write their own names there); the bookings
+    stay, without it, for the rooms' use figures."""
     released = 0
     if household is not None:
         upcoming = Booking.objects.filter(
@@ -39,6 +41,8 @@ def bookings_release_for_deleted_account(
                 reason="account deleted",
             )
             released += 1
+        Booking.objects.filter(household=household).update(purpose="")
+        Booking.history.filter(household_id=household.pk).update(purpose="")
     CalendarFeed.objects.filter(user=user).delete()
     return released
 

@@ -13,6 +13,8 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.models import AuditEvent
@@ -330,3 +332,18 @@ def test_the_schema_documents_the_operations(client):
     assert set(responses) >= {"200", "403", "404", "409", "410"}
     assert {"text/csv", XLSX} <= set(responses["200"]["content"])
     assert "/api/v1/staff/exports/datasets/" in paths
+
+
+def test_the_list_runs_a_constant_number_of_queries(client, manager_a):
+    login(client, manager_a)
+    _job(manager_a)
+    client.get(URL)  # the session and permission caches warm up as in any request after the first
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        counts.append(len(queries))
+        for _ in range(5):
+            _job(manager_a)
+    # The session, the user, their own and their groups' permissions, and the one page of jobs.
+    assert counts == [5, 5]

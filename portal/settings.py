@@ -490,6 +490,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The export API's choice sets, named once (a bare "status" collides with every other app's); the
+    # programs' status keeps the name it had before the exports joined the API.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "programs.models.ProgramStatus",
+        "ExportFormatEnum": "reports.models.ExportJob.Format",
+        "ExportJobStatusEnum": "reports.models.ExportJob.Status",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from lockers.api import (
 )
 from portal.inbox_api import InboxViewSet
 from programs.api import ApplicationViewSet, ProgramViewSet, StaffApplicationViewSet
+from reports.exports.api import StaffExportViewSet
 from safety.api import KitRequestViewSet, OfferView, StaffKitRequestViewSet, StaffVisitViewSet
 from spaces.api import (
     BookingViewSet,
@@ -39,6 +40,7 @@ router.register("spaces", SpaceViewSet, basename="space")
 router.register("bookings", BookingViewSet, basename="booking")
 router.register("staff/bookings", StaffBookingViewSet, basename="staff-booking")
 router.register("staff/booking-series", StaffBookingSeriesViewSet, basename="staff-booking-series")
+router.register("staff/exports", StaffExportViewSet, basename="staff-export")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -1,11 +1,12 @@
 """Running an export: check, count, log, then either stream it now or hand it to a background job.
 
-export_run() is the one entry point (the staff page calls it; so could an API). It builds the exporter
+export_run() is the one entry point (the staff page and the API call it). It builds the exporter
 (which refuses a data set the user may not view, or unmasked data without the permission), counts the
 rows up to EXPORT_DIRECT_MAX_ROWS + 1, and then:
   - small: writes the access-log event now and returns the run; the caller streams it;
   - large: creates an ExportJob and records run_export_job in the task outbox (portal.outbox); the job writes
     the file to the default storage's exports/, records progress, logs the export and notifies its owner.
+With `as_job=True` (the API: one flow for every client) it skips the count and always makes a job.
 
 Every export writes exactly one `export.created` audit event (PIPA access log): who, when (the event's
 time), the filters, how many rows, whether personal data was unmasked, and the district.
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from portal import outbox
 from portal.audit import audit_log, client_ip
+from portal.errors import DomainError
 from portal.files import save_spooled
 from portal.models import District, User
 from portal.notifications import notify
@@ -72,14 +74,15 @@ def export_run(
     filters: dict[str, Any],
     include_personal: bool = False,
     request: HttpRequest | None = None,
+    as_job: bool = False,
 ) -> ExportRun:
     """Start an export (see the module docstring). Raises ExportRefused when the user may not."""
     if fmt not in ExportJob.Format.values:
         raise ValueError(f"unknown export format {fmt!r}")
     exporter = get_exporter(dataset)(user, filters, include_personal=include_personal)
     limit = direct_max_rows()
-    rows = exporter.count(cap=limit)
-    if rows <= limit:
+    rows = None if as_job else exporter.count(cap=limit)
+    if rows is not None and rows <= limit:
         _log_export(
             actor=user,
             dataset=dataset,
@@ -338,14 +341,45 @@ def job_for_owner(*, user: User, job_id) -> ExportJob | None:
     return ExportJob.objects.filter(pk=job_id, owner=user).first()
 
 
+class ExportDownloadError(DomainError):
+    """Why a job's file cannot be downloaded now. The pages answer every one with a 404; the API says
+    which (a client polls until done, and must tell "not yet" from "never")."""
+
+    status_by_code: ClassVar[dict[str, int]] = {
+        "not_found": 404,
+        "not_ready": 409,
+        "failed": 409,
+        "expired": 410,
+        "permission_denied": 403,
+    }
+
+
+def job_download_check(*, user: User, job: ExportJob) -> None:
+    """Refuse (ExportDownloadError) unless `user` may download the job's file now: its owner, finished,
+    not expired, and still allowed to export this data set (a role may have changed since)."""
+    if job.owner_id != user.pk:
+        raise ExportDownloadError("not_found", _("No such export."))
+    if job.status in (Status.QUEUED, Status.RUNNING):
+        raise ExportDownloadError("not_ready", _("The export is not ready yet. Try again when it is done."))
+    if job.status == Status.FAILED:
+        raise ExportDownloadError("failed", _("The export failed, so there is no file. Start it again."))
+    if job.status == Status.EXPIRED or not job.file or (job.expires_at and job.expires_at <= timezone.now()):
+        raise ExportDownloadError(
+            "expired", _("The export's file has expired and was deleted. Start it again.")
+        )
+    if not get_exporter(job.dataset).allowed_for(user):
+        raise ExportDownloadError(
+            "permission_denied", _("You no longer have permission to export this data.")
+        )
+
+
 def job_downloadable(*, user: User, job: ExportJob) -> bool:
-    """Whether `user` may download the job's file now: its owner, finished, not expired, and still
-    allowed to export this data set (a role may have changed since)."""
-    if job.owner_id != user.pk or job.status != Status.DONE or not job.file:
+    """Whether `user` may download the job's file now (see job_download_check)."""
+    try:
+        job_download_check(user=user, job=job)
+    except ExportDownloadError:
         return False
-    if job.expires_at and job.expires_at <= timezone.now():
-        return False
-    return get_exporter(job.dataset).allowed_for(user)
+    return True
 
 
 def job_download_log(*, user: User, job: ExportJob, request: HttpRequest | None = None) -> None:
@@ -393,6 +427,11 @@ def job_file_name(job: ExportJob) -> str:
 
 def _job_storage():
     return ExportJob._meta.get_field("file").storage
+
+
+def job_download_name(job: ExportJob) -> str:
+    """A job's file name for its download: the data set and the day it was asked for."""
+    return f"{job.dataset}-{timezone.localtime(job.created_at).date().isoformat()}.{job.format}"
 
 
 def export_filename(dataset: str, fmt: str) -> str:

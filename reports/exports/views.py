@@ -34,6 +34,7 @@ from .services import (
     export_filename,
     export_run,
     job_download_log,
+    job_download_name,
     job_downloadable,
     job_for_owner,
     stream_rows,
@@ -182,7 +183,7 @@ def job_download(request: HttpRequest, pk) -> HttpResponse:
     return serve_private(
         request,
         job.file,
-        filename=f"{job.dataset}-{timezone.localtime(job.created_at).date().isoformat()}.{job.format}",
+        filename=job_download_name(job),
         content_type=CONTENT_TYPES.get(job.format, "application/octet-stream"),
         on_serve=lambda: job_download_log(user=request.user, job=job, request=request),
     )

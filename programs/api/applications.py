@@ -51,6 +51,7 @@ from .serializers import (
     DecisionSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
+    ReplySerializer,
     RespondSerializer,
     RespondUploadSerializer,
     StaffApplicationDetailSerializer,
@@ -250,7 +251,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"], filterset_class=None)
     def respond(self, request: Request, pk: str | None = None) -> Response:
         application = self.get_object()
-        serializer = RespondSerializer(
+        serializer = ReplySerializer(
             data=respond_payload(request.data, request.FILES), context={"program": application.program}
         )
         serializer.is_valid(raise_exception=True)

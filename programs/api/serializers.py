@@ -136,11 +136,18 @@ class RespondSerializer(AnswersSerializer):
         required=False,
         help_text="Only the answers to change; the others stay. null clears an answer.",
     )
+
+
+@extend_schema_field({"type": "string", "format": "binary"})
+class UploadField(serializers.FileField):
+    """A file part of a multipart request: binary in the schema (not the URI DRF's field reads as)."""
+
+
+class ReplySerializer(RespondSerializer):
+    """What respond/ checks, whichever way the reply came: the JSON fields and the multipart files."""
+
     files = serializers.ListField(
-        child=serializers.FileField(allow_empty_file=True),
-        required=False,
-        max_length=MAX_REPLY_FILES,
-        write_only=True,
+        child=UploadField(allow_empty_file=True), required=False, max_length=MAX_REPLY_FILES
     )
 
 
@@ -156,7 +163,7 @@ class RespondUploadSerializer(serializers.Serializer):
         help_text='The answers to change, as a JSON object, e.g. {"q12": "오후", "q13": 3}.',
     )
     files = serializers.ListField(
-        child=serializers.FileField(allow_empty_file=True),
+        child=UploadField(allow_empty_file=True),
         required=False,
         max_length=MAX_REPLY_FILES,
         help_text=f"Documents sent with the reply (PDF, JPG, PNG or HWP, at most 10 MB each, at most "

@@ -171,10 +171,10 @@ class RespondUploadSerializer(serializers.Serializer):
     )
 
 
-def respond_payload(data: Any, files: Any) -> dict[str, Any]:
+def respond_payload(data: Any, files: Any) -> Any:
     """The reply's fields from a JSON body or from multipart/form-data (answers as one JSON part)."""
-    if not hasattr(data, "getlist"):  # JSON: as sent (the serializer checks its shape)
-        return data if isinstance(data, dict) else {}
+    if not hasattr(data, "getlist"):  # JSON: as sent (the serializer refuses anything but an object)
+        return data
     payload: dict[str, Any] = {"files": files.getlist("files")}
     if "reply" in data:
         payload["reply"] = data.get("reply")

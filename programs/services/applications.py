@@ -468,8 +468,8 @@ def application_decide(
             raise ApplicationError(
                 "full", _("All places are taken: put the application on the waiting list instead.")
             )
-    if application.status == S.INFO_REQUESTED:
-        # Decided without waiting for the reply: that round is over, unanswered.
+    if S.INFO_REQUESTED in (application.status, to):
+        # Decided without waiting for the reply, or asked anew: an unanswered round is over.
         close_information_request(application)
     application_flow.move(application, to, actor=actor, request=request, **fields)
     if to == S.INFO_REQUESTED:

@@ -435,3 +435,27 @@ def test_the_schema_documents_a_multipart_reply_with_binary_files(client):
     ref = body["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[-1]
     files = schema["components"]["schemas"][ref]["properties"]["files"]
     assert files["type"] == "array" and files["items"]["format"] == "binary"
+
+
+def test_a_reply_that_is_not_a_json_object_is_a_400(resident_client, asked):
+    response = resident_client.post(f"{API}{asked.pk}/respond/", "[1, 2]", content_type="application/json")
+
+    error_of(response, 400, "invalid")
+    asked.refresh_from_db()
+    assert asked.status == S.INFO_REQUESTED
+
+
+def test_the_migration_opens_a_round_for_applications_already_waiting(asked, caseworker_a):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    InformationRequest.objects.all().delete()  # as before the migration: only decision_reason says it
+    untouched = ApplicationFactory(status=S.UNDER_REVIEW)
+    migration = importlib.import_module("programs.migrations.0009_information_requests")
+
+    migration.open_requests_for_waiting_applications(django_apps, None)
+
+    round_ = InformationRequest.objects.get()
+    assert (round_.application, round_.question, round_.asked_by) == (asked, QUESTION, caseworker_a)
+    assert round_.is_open and not untouched.information_requests.exists()

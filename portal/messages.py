@@ -73,6 +73,15 @@ MESSAGES: dict[str, Message] = {
         ),
         sms=_("[Hana] More information needed for %(reference)s."),
     ),
+    # To the caseworker who asked for more information. Context: %(program)s, %(reference)s, %(link)s.
+    "application.info_provided": Message(
+        subject=_("The resident answered your request about %(reference)s"),
+        body=_(
+            "The resident sent the information you asked for on application %(reference)s to "
+            "%(program)s. It is back in your review queue: %(link)s"
+        ),
+        sms=_("[Hana] %(reference)s: the resident answered your request."),
+    ),
     "application.cancelled": Message(
         subject=_("Your application %(reference)s is cancelled"),
         body=_("As you asked, your application %(reference)s to %(program)s is cancelled."),

@@ -245,3 +245,79 @@ def field_anchor(question: ProgramQuestion) -> str:
     if question.kind in (K.CHOICE, K.YES_NO):
         return f"id_{question.field_name}_0"
     return f"id_{question.field_name}"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(forms.FileField):
+    """Several documents in one file input, each checked by the service's rule; valid ones are kept."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT, "multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(DocumentsField, self).clean(upload, initial) for upload in files if upload]
+
+
+class InformationReplyForm(ApplicationAnswersForm):
+    """The reply to a request for more information: a text, documents that answer no particular
+    question, and the program's questions (their answers may be changed). Whether the reply says
+    anything at all is the service's to judge (application_provide_info): a document uploaded for a
+    question, or a changed answer, is a reply too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # First on the page: the answer to the caseworker's question.
+        self.fields = {
+            "reply": forms.CharField(
+                label=_("Your reply"),
+                help_text=_(
+                    "Answer the district's question. Do not write your resident registration number."
+                ),
+                required=False,
+                strip=True,
+                widget=forms.Textarea(attrs={"rows": 5, "maxlength": answers.MAX_TEXT_LENGTH}),
+            ),
+            "files": DocumentsField(
+                label=_("Documents"),
+                help_text=_("You may choose several files. PDF, JPG, PNG or HWP, up to 10 MB each."),
+                required=False,
+                allow_empty_file=False,
+                max_length=200,
+            ),
+            **self.fields,
+        }
+
+    def clean_reply(self) -> str:
+        reply = self.cleaned_data.get("reply", "")
+        try:
+            return answers.clean_text(reply)
+        except AnswerError as error:
+            raise forms.ValidationError(error.message, code="invalid") from error
+
+    good_files: list[UploadedFile] = []
+
+    def reply_files(self) -> list[UploadedFile]:
+        """The documents of this reply that passed the file checks (the refused ones are in errors)."""
+        return self.good_files
+
+    def clean_files(self) -> list[UploadedFile]:
+        # One bad file must not cost the others: each is checked on its own, the good ones are kept
+        # (the view stores them even when something else on the page is refused), the bad ones named.
+        good, bad = [], []
+        for upload in self.cleaned_data.get("files") or []:
+            problem = upload_problem(upload)
+            if problem:
+                bad.append(f"{upload.name}: {problem}")
+            else:
+                good.append(upload)
+        self.good_files = good
+        if bad:
+            raise forms.ValidationError(bad, code="invalid_file")
+        return good

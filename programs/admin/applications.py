@@ -15,6 +15,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.template.defaultfilters import linebreaksbr
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -33,6 +34,7 @@ from ..models import (
     Application,
     ApplicationDocument,
     ApplicationNote,
+    InformationRequest,
     LotteryDraw,
     Program,
     QuestionKind,
@@ -209,6 +211,7 @@ class ApplicationAdmin(DecisionActionsMixin, AccessLoggedAdminMixin, ScopedHisto
             },
         ),
         (_("Answers and documents"), {"fields": ("answers_list", "documents_list")}),
+        (_("Requests for more information"), {"fields": ("information_exchange",)}),
         (_("Decision"), {"fields": ("decided_at", "decider", "decision_reason", "lottery_rank")}),
     )
 
@@ -361,6 +364,46 @@ class ApplicationAdmin(DecisionActionsMixin, AccessLoggedAdminMixin, ScopedHisto
     def documents_list(self, obj: Application) -> str:
         documents = self._documents(obj)
         return self._document_links(documents) if documents else "—"
+
+    @admin.display(description=_("questions and replies"))
+    def information_exchange(self, obj: Application) -> str:
+        """Each round: what was asked (by whom, when), the resident's reply, its documents (downloaded
+        through the access-logged view) and which answers it changed."""
+        rounds = list(
+            InformationRequest.objects.filter(application=obj).select_related("asked_by") if obj.pk else []
+        )
+        if not rounds:
+            return "—"
+        documents = self._documents(obj)
+        questions = {q.field_name: str(q) for q in obj.program.questions.all()}
+        items = []
+        for round_ in rounds:
+            asked = format_html(
+                "<p><strong>{}</strong> {} · {}</p><blockquote>{}</blockquote>",
+                _("Asked"),
+                timezone.localtime(round_.asked_at).strftime("%Y-%m-%d %H:%M"),
+                str(round_.asked_by) if round_.asked_by_id else "—",
+                linebreaksbr(round_.question),
+            )
+            if round_.replied_at:
+                sent = [doc for doc in documents if doc.information_request_id == round_.pk]
+                changed = ", ".join(questions.get(name, name) for name in round_.changed_answers)
+                answer = format_html(
+                    "<p><strong>{}</strong> {}</p><blockquote>{}</blockquote>{}{}",
+                    _("Reply"),
+                    timezone.localtime(round_.replied_at).strftime("%Y-%m-%d %H:%M"),
+                    linebreaksbr(round_.reply) if round_.reply else "—",
+                    format_html("<p>{}: {}</p>", _("Documents"), self._document_links(sent)) if sent else "",
+                    format_html("<p>{}: {}</p>", _("Answers changed"), changed) if changed else "",
+                )
+            elif round_.closed_at:
+                answer = format_html("<p>{}</p>", _("Not answered: the application moved on first."))
+            else:
+                answer = format_html("<p>{}</p>", _("Waiting for the resident's reply."))
+            items.append((format_html("{}{}", asked, answer),))
+        return format_html(
+            '<ol class="information-exchange">{}</ol>', format_html_join("", "<li>{}</li>", items)
+        )
 
     # --- opening a record is logged (PIPA access log): AccessLoggedAdminMixin -----------------------
 

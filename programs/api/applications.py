@@ -51,11 +51,14 @@ from .serializers import (
     DecisionSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
+    ReplySerializer,
     RespondSerializer,
+    RespondUploadSerializer,
     StaffApplicationDetailSerializer,
     StaffApplicationListSerializer,
     SubmitSerializer,
     answered,
+    respond_payload,
 )
 
 # --- residents ---------------------------------------------------------------------------------------
@@ -88,7 +91,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             return Application.objects.none()
         queryset = Application.objects.filter(household__user=self.request.user).select_related("program")
         if self.action != "list":
-            queryset = queryset.prefetch_related("documents")
+            queryset = queryset.prefetch_related("documents", "information_requests__documents")
         return queryset.order_by("-created_at", "-id")
 
     def get_serializer_class(self):
@@ -225,11 +228,21 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(
         summary="Answer a request for information",
-        description="Sends the application back to review with the changed answers.",
-        request=RespondSerializer,
+        description=(
+            "Replies to the district's open question (information_request in the application) and "
+            "sends the application back to review; the caseworker who asked is told. A reply says "
+            "something: a text, documents (multipart, or uploaded to documents/ first) or changed "
+            "answers; an empty one is refused (empty_reply). As JSON: reply and answers. As "
+            "multipart/form-data: reply, answers as one JSON-encoded part, and one `files` part per "
+            "document (documents that answer no particular question)."
+        ),
+        request={"application/json": RespondSerializer, "multipart/form-data": RespondUploadSerializer},
         responses={
             200: ApplicationDetailSerializer,
-            400: error_response("Invalid answers."),
+            400: error_response(
+                "Invalid answers, a refused reply text (too long, a registration number), a refused "
+                "file (invalid_file), or empty_reply."
+            ),
             403: error_response("Not logged in."),
             404: error_response("Not one of yours."),
             409: error_response("invalid_transition: no information was requested."),
@@ -238,11 +251,21 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"], filterset_class=None)
     def respond(self, request: Request, pk: str | None = None) -> Response:
         application = self.get_object()
-        serializer = RespondSerializer(data=request.data, context={"program": application.program})
+        serializer = ReplySerializer(
+            data=respond_payload(request.data, request.FILES), context={"program": application.program}
+        )
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         # The service stores the answers it is given: merge, so that a reply need not repeat them all.
-        answers = answered({**application.answers, **serializer.validated_data.get("answers", {})})
-        application_provide_info(user=request.user, application=application, answers=answers)
+        answers = answered({**application.answers, **data["answers"]}) if "answers" in data else None
+        application_provide_info(
+            user=request.user,
+            application=application,
+            reply=data.get("reply", ""),
+            answers=answers,
+            uploads=data.get("files", []),
+            request=request,
+        )
         return self._detail(application.pk)
 
 
@@ -294,7 +317,9 @@ class StaffApplicationViewSet(
             )
         return queryset.select_related(
             "program", "household__user", "district", "decided_by"
-        ).prefetch_related("documents", "notes__author")
+        ).prefetch_related(
+            "documents", "notes__author", "information_requests__asked_by", "information_requests__documents"
+        )
 
     def get_serializer_class(self):
         return StaffApplicationListSerializer if self.action == "list" else StaffApplicationDetailSerializer

@@ -3,6 +3,7 @@ uploads, decisions, and what residents and staff are shown."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -10,21 +11,24 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.fields import LocalizedField, SupportedDateTimeField
+from portal.api.parsers import nesting_exceeds
 from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name
 
-from ..answers import AnswerError, clean_answer
+from ..answers import MAX_TEXT_LENGTH, AnswerError, clean_answer
 from ..eligibility import stored_text
 from ..models import (
     Application,
     ApplicationDocument,
     ApplicationNote,
     ApplicationStatus,
+    InformationRequest,
     Program,
     ProgramQuestion,
 )
 from ..selectors import public_programs
 from ..services.applications import CANCELLABLE, STAFF_ACTIONS, TRANSITIONS
+from ..services.information import MAX_REPLY_FILES
 
 # --- answers -----------------------------------------------------------------------------------------
 
@@ -111,12 +115,80 @@ class SubmitSerializer(AnswersSerializer):
     )
 
 
+REPLY_HELP = (
+    "Your answer to the district's question (what it asked: information_request.question). "
+    "Required unless you send a document or change an answer; never a registration number."
+)
+
+
 class RespondSerializer(AnswersSerializer):
+    """A reply to a request for information, as JSON (text and answers; documents: RespondUploadSerializer
+    or documents/ first)."""
+
+    reply = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_TEXT_LENGTH,
+        validators=[refuse_identifiers],
+        help_text=REPLY_HELP,
+    )
     answers = AnswersField(
         required=False,
-        help_text="Only the answers to change; the others stay. null clears an answer. "
-        "Upload requested documents to documents/ first.",
+        help_text="Only the answers to change; the others stay. null clears an answer.",
     )
+
+
+@extend_schema_field({"type": "string", "format": "binary"})
+class UploadField(serializers.FileField):
+    """A file part of a multipart request: binary in the schema (not the URI DRF's field reads as)."""
+
+
+class ReplySerializer(RespondSerializer):
+    """What respond/ checks, whichever way the reply came: the JSON fields and the multipart files."""
+
+    files = serializers.ListField(
+        child=UploadField(allow_empty_file=True), required=False, max_length=MAX_REPLY_FILES
+    )
+
+
+class RespondUploadSerializer(serializers.Serializer):
+    """The same reply as multipart/form-data, with documents: the schema of that body. `answers` is one
+    JSON-encoded part (a form's fields are text); each document is a `files` part."""
+
+    reply = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_TEXT_LENGTH, help_text=REPLY_HELP
+    )
+    answers = serializers.CharField(
+        required=False,
+        help_text='The answers to change, as a JSON object, e.g. {"q12": "오후", "q13": 3}.',
+    )
+    files = serializers.ListField(
+        child=UploadField(allow_empty_file=True),
+        required=False,
+        max_length=MAX_REPLY_FILES,
+        help_text=f"Documents sent with the reply (PDF, JPG, PNG or HWP, at most 10 MB each, at most "
+        f"{MAX_REPLY_FILES}); they answer no particular question.",
+    )
+
+
+def respond_payload(data: Any, files: Any) -> Any:
+    """The reply's fields from a JSON body or from multipart/form-data (answers as one JSON part)."""
+    if not hasattr(data, "getlist"):  # JSON: as sent (the serializer refuses anything but an object)
+        return data
+    payload: dict[str, Any] = {"files": files.getlist("files")}
+    if "reply" in data:
+        payload["reply"] = data.get("reply")
+    if data.get("answers") not in (None, ""):
+        text = data.get("answers")
+        try:
+            if nesting_exceeds(text):
+                raise ValueError
+            payload["answers"] = json.loads(text)
+        except ValueError as exc:
+            raise serializers.ValidationError(
+                {"answers": [_('Send the answers as one JSON object, e.g. {"q12": 3}.')]}
+            ) from exc
+    return payload
 
 
 class DocumentUploadSerializer(serializers.Serializer):
@@ -165,6 +237,35 @@ class DocumentSerializer(serializers.ModelSerializer):
     def get_url(self, obj: ApplicationDocument) -> str:
         # Served by the web app after a permission check, never from MEDIA_ROOT directly.
         return f"/programs/documents/{obj.pk}/"
+
+
+class InformationRequestSerializer(serializers.ModelSerializer):
+    """One round of "more information": the district's question and the resident's reply."""
+
+    documents = DocumentSerializer(many=True, read_only=True, help_text="Sent with the reply.")
+    is_open = serializers.BooleanField(read_only=True, help_text="Waiting for the resident's reply.")
+
+    class Meta:
+        model = InformationRequest
+        fields = (
+            "id",
+            "question",
+            "asked_at",
+            "is_open",
+            "reply",
+            "replied_at",
+            "changed_answers",
+            "documents",
+        )
+        read_only_fields = fields
+
+
+class StaffInformationRequestSerializer(InformationRequestSerializer):
+    asked_by = serializers.StringRelatedField(allow_null=True)
+
+    class Meta(InformationRequestSerializer.Meta):
+        fields = (*InformationRequestSerializer.Meta.fields, "asked_by", "closed_at")
+        read_only_fields = fields
 
 
 class LineTextField(serializers.CharField):
@@ -217,6 +318,12 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     eligibility = EligibilitySerializer(source="*", read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
     can_cancel = serializers.SerializerMethodField()
+    information_request = serializers.SerializerMethodField(
+        help_text="The district's open question, while the application waits on your reply (respond/)."
+    )
+    information_requests = InformationRequestSerializer(
+        many=True, read_only=True, help_text="Every request for information and your replies, oldest first."
+    )
 
     class Meta(ApplicationListSerializer.Meta):
         fields = (
@@ -227,10 +334,20 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
             "eligibility",
             "documents",
             "can_cancel",
+            "information_request",
+            "information_requests",
         )
 
     def get_can_cancel(self, obj: Application) -> bool:
         return obj.status in CANCELLABLE
+
+    @extend_schema_field(InformationRequestSerializer(allow_null=True))
+    def get_information_request(self, obj: Application) -> dict | None:
+        if obj.status != ApplicationStatus.INFO_REQUESTED:
+            return None
+        # From the prefetched rounds: no query of its own.
+        current = next((r for r in obj.information_requests.all() if r.is_open), None)
+        return InformationRequestSerializer(current).data if current else None
 
 
 class StaffApplicationListSerializer(serializers.ModelSerializer):
@@ -279,6 +396,9 @@ class StaffApplicationDetailSerializer(StaffApplicationListSerializer):
     eligibility = EligibilitySerializer(source="*", read_only=True)
     documents = DocumentSerializer(many=True, read_only=True)
     notes = NoteSerializer(many=True, read_only=True)
+    information_requests = StaffInformationRequestSerializer(
+        many=True, read_only=True, help_text="The questions asked of the resident and their replies."
+    )
     decided_by = serializers.StringRelatedField(allow_null=True)
     allowed_actions = serializers.SerializerMethodField(
         help_text="The decide/ actions the application's status allows now."
@@ -296,6 +416,7 @@ class StaffApplicationDetailSerializer(StaffApplicationListSerializer):
             "eligibility",
             "documents",
             "notes",
+            "information_requests",
             "allowed_actions",
         )
 

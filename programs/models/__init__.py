@@ -9,6 +9,7 @@ from .applications import (
     ApplicationNote,
     ApplicationStatus,
     EligibilityRecord,
+    InformationRequest,
     LotteryDraw,
 )
 from .catalog import (
@@ -40,6 +41,7 @@ __all__ = [
     "CriterionGroup",
     "EligibilityRecord",
     "Field",
+    "InformationRequest",
     "Logic",
     "LotteryDraw",
     "MedianIncome",

@@ -175,12 +175,73 @@ def _document_path(instance: ApplicationDocument, filename: str) -> str:
     return f"applications/{instance.application_id}/{uuid.uuid4().hex}{suffix}"
 
 
+class InformationRequest(models.Model):
+    """One round of "the district needs more information": the caseworker's question and the resident's
+    reply, kept after the application moves on, so several rounds read as an exchange.
+
+    Created by application_decide (request_info); closed by the resident's reply
+    (application_provide_info), or, unanswered, when the application is decided or cancelled meanwhile.
+    An application has at most one open request (the database says so).
+    """
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="information_requests",
+        verbose_name=_("application"),
+    )
+    question = models.TextField(_("information asked for"), validators=[refuse_identifiers])
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    asked_at = models.DateTimeField(_("asked"), default=timezone.now)
+    reply = models.TextField(_("reply"), blank=True, validators=[refuse_identifiers])
+    # The questions whose answers the resident changed with the reply (field names, "q12").
+    changed_answers = models.JSONField(_("answers changed"), default=list, blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    # Set with the reply, or when the application left "information requested" without one.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        verbose_name = _("information request")
+        verbose_name_plural = _("information requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(closed_at__isnull=True),
+                name="information_request_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question[:50]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
 class ApplicationDocument(models.Model):
     """An uploaded document, stored under MEDIA_ROOT (never served directly: see programs.views.documents)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     question = models.ForeignKey(
         ProgramQuestion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The round of "more information" the document was sent with (None: uploaded while drafting).
+    information_request = models.ForeignKey(
+        InformationRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("information request"),
     )
     file = models.FileField(_("file"), upload_to=_document_path)
     original_name = models.CharField(_("file name"), max_length=200, validators=[refuse_identifiers])

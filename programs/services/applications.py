@@ -37,6 +37,7 @@ from ..models import (
     ApplicationDocument,
     ApplicationNote,
     ApplicationStatus,
+    InformationRequest,
     Program,
     QuestionKind,
     SelectionMethod,
@@ -331,18 +332,6 @@ def application_evaluate(*, application_id: int) -> Application:
 
 
 @transaction.atomic
-def application_provide_info(*, user: User, application: Application, answers: dict[str, Any]) -> Application:
-    """The resident answers a request for more information: the application returns to review."""
-    application = application_flow.lock(application.pk)
-    if application.household.user_id != user.pk:
-        raise ApplicationError("not_found", _("Application not found."))
-    if application.status != S.INFO_REQUESTED:
-        raise ApplicationError("invalid_transition", _("No information was asked for on this application."))
-    application.answers = answers
-    return application_flow.move(application, S.UNDER_REVIEW, actor=user)
-
-
-@transaction.atomic
 def application_cancel(
     *, user: User, application: Application, request: HttpRequest | None = None
 ) -> Application:
@@ -405,6 +394,7 @@ def _withdraw(
         application.delete()
         transaction.on_commit(lambda: _delete_files(files))
         return application
+    close_information_request(application)
     application_flow.move(application, S.CANCELLED, actor=actor, request=request)
     if tell:
         notify_resident(application, "application.cancelled")
@@ -432,6 +422,28 @@ def _promote_from_waitlist(program: Program) -> Application | None:
     application_flow.move(head, S.APPROVED, actor=None, decided_at=timezone.now())
     notify_resident(head, "application.promoted")
     return head
+
+
+def open_information_request(application: Application) -> InformationRequest:
+    """The round of "more information" the application is waiting on. Call with the row locked.
+
+    An application moved to "information requested" without one (written straight to the database,
+    by a fixture or an old import) gets it now, from the reason it was given, so a reply is never lost.
+    """
+    current = InformationRequest.objects.filter(application=application, closed_at__isnull=True).first()
+    if current is None:
+        current = InformationRequest.objects.create(
+            application=application, question=application.decision_reason, asked_at=application.updated_at
+        )
+    return current
+
+
+def close_information_request(application: Application) -> None:
+    """End the application's open round of "more information" without a reply (it is being decided or
+    cancelled meanwhile). Call with the application row locked."""
+    InformationRequest.objects.filter(application=application, closed_at__isnull=True).update(
+        closed_at=timezone.now()
+    )
 
 
 # --- staff operations --------------------------------------------------------------------------------
@@ -473,7 +485,14 @@ def application_decide(
             raise ApplicationError(
                 "full", _("All places are taken: put the application on the waiting list instead.")
             )
+    if S.INFO_REQUESTED in (application.status, to):
+        # Decided without waiting for the reply, or asked anew: an unanswered round is over.
+        close_information_request(application)
     application_flow.move(application, to, actor=actor, request=request, **fields)
+    if to == S.INFO_REQUESTED:
+        # The round's question, kept after the application moves on (decision_reason holds only the
+        # latest step's reason): the resident's reply completes it (services.information).
+        InformationRequest.objects.create(application=application, question=reason, asked_by=actor)
     template = {
         S.APPROVED: "application.approved",
         S.REJECTED: "application.rejected",

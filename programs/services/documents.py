@@ -10,7 +10,7 @@ from portal.models import User
 
 from ..answers import ALLOWED_UPLOAD_TYPES, upload_problem
 from ..models import Application, ApplicationDocument, ApplicationStatus, ProgramQuestion, QuestionKind
-from .applications import ApplicationError, application_flow
+from .applications import ApplicationError, application_flow, open_information_request
 
 S = ApplicationStatus
 
@@ -42,6 +42,10 @@ def document_attach(
     return ApplicationDocument.objects.create(
         application=application,
         question=question,
+        # Sent while information is asked for: part of the reply to that round, whichever way it came.
+        information_request=open_information_request(application)
+        if application.status == S.INFO_REQUESTED
+        else None,
         file=upload,
         original_name=upload.name[:200],
         content_type=ALLOWED_UPLOAD_TYPES[suffix],

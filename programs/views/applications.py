@@ -23,12 +23,13 @@ from households.selectors import household_for
 from portal.errors import DomainError
 from portal.models import Notification, User
 
-from ..forms import ApplicationAnswersForm, answer_display, field_anchor
+from ..forms import ApplicationAnswersForm, InformationReplyForm, answer_display, field_anchor
 from ..models import (
     ACTIVE_STATUSES,
     Application,
     ApplicationDocument,
     ApplicationStatus,
+    InformationRequest,
     Program,
     ProgramQuestion,
     QuestionKind,
@@ -337,7 +338,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = None
     if application.status == S.INFO_REQUESTED:
         documents = _documents_by_question(application)
-        form = ApplicationAnswersForm(
+        form = InformationReplyForm(
             request.POST or None,
             request.FILES or None,
             questions=questions,
@@ -349,6 +350,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if sent is not None:
                 return sent
     documents = list(application.documents.all())
+    rounds = _information_rounds(application, documents)
+    open_round = next((r for r in rounds if r.is_open), None) if form else None
     return render(
         request,
         "programs/applications/detail.html",
@@ -359,30 +362,60 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows": _question_rows(form, _documents_by_question(application)) if form else [],
             "cancellable": application.status in CANCELLABLE,
+            "open_round": open_round,
+            # The question on the page: the open round's, or (an application moved there by hand,
+            # with no round yet) the reason it was given.
+            "info_question": open_round.question if open_round else application.decision_reason,
+            "past_rounds": [r for r in rounds if not r.is_open],
         },
     )
 
 
+def _information_rounds(
+    application: Application, documents: list[ApplicationDocument]
+) -> list[InformationRequest]:
+    """Every request for information on the application, oldest first, each with `.sent` (the
+    documents that came with its reply), from the documents already read (no query per round)."""
+    rounds = list(InformationRequest.objects.filter(application=application))
+    for round_ in rounds:
+        round_.sent = [d for d in documents if d.information_request_id == round_.pk]
+    return rounds
+
+
 def _provide_info(
-    request: HttpRequest, application: Application, form: ApplicationAnswersForm
+    request: HttpRequest, application: Application, form: InformationReplyForm
 ) -> HttpResponse | None:
-    """Send the answer to a request for more information; None to show the form again with errors."""
+    """Send the reply to a request for more information; None to show the form again with errors.
+
+    Valid documents are stored even when something else on the page is refused (a registration number
+    in the text, a second file of the wrong type): the resident does not choose them again, and they
+    are part of this round's reply. The typed text stays in the form.
+    """
     form.is_valid()
     try:
         # Files first: once the answer is sent the application is back in review and takes no files.
-        for question, upload in form.uploads():
+        uploads = [(question, upload) for question, upload in form.uploads()]
+        uploads += [(None, upload) for upload in form.reply_files()]
+        for question, upload in uploads:
             try:
                 document_attach(user=request.user, application=application, question=question, upload=upload)
             except DomainError as error:
                 if error.code != "invalid_file":
                     raise
-                form.add_error(question.field_name, error.message)
+                form.add_error(question.field_name if question else "files", error.message)
         if form.errors:
             return None
         application_provide_info(
-            user=request.user, application=application, answers=form.merged_answers(application.answers)
+            user=request.user,
+            application=application,
+            reply=form.cleaned_data.get("reply", ""),
+            answers=form.merged_answers(application.answers),
+            request=request,
         )
     except DomainError as error:
+        if error.field in form.fields:  # the reply's own refusals (empty, the text): shown on the form
+            form.add_error(error.field, error.message)
+            return None
         messages.error(request, error.message)
         return redirect("programs:application_detail", pk=application.pk)
     messages.success(

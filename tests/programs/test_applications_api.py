@@ -601,7 +601,8 @@ def test_documents_can_be_added_when_information_is_requested(resident_client, i
 def test_an_approval_after_an_information_request_has_no_stale_reason(
     resident_client, info_requested, caseworker_a
 ):
-    post(resident_client, f"{URL}{info_requested.pk}/respond/")
+    replied = post(resident_client, f"{URL}{info_requested.pk}/respond/", {"reply": "올렸습니다."})
+    assert replied.json()["status"] == "under_review"  # an empty reply would be refused (empty_reply)
     application_decide(application=info_requested, action="approve", actor=caseworker_a)
 
     body = resident_client.get(f"{URL}{info_requested.pk}/").json()

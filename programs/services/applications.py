@@ -354,10 +354,11 @@ def applications_withdraw_for_deleted_account(
     """The account is being deleted: each of its applications still under way is withdrawn as the
     resident would cancel it (a draft is discarded, an approved place goes to the waiting list), with
     its audit event and history but no message: nobody is left to read it. Then what the resident
-    wrote and uploaded is erased from every application, decided ones included: the answers, the
-    eligibility lines (they quote the profile's income and age), and the documents, whose files leave
-    the storage once the deletion commits. The applications themselves stay, as facts without a
-    person: a program's counts and decisions still add up. Returns how many were withdrawn."""
+    wrote and uploaded is erased from every application, decided ones included: the answers, the replies
+    to information requests, the eligibility lines (they quote the profile's income and age), and the
+    documents, whose files leave the storage once the deletion commits. The applications themselves
+    stay, as facts without a person: a program's counts and decisions still add up. Returns how many
+    were withdrawn."""
     if household is None:
         return 0
     ids = list(
@@ -377,6 +378,7 @@ def applications_withdraw_for_deleted_account(
     transaction.on_commit(lambda: _delete_files(files))
     # Not a state change (no history row: the history never holds answers or lines).
     Application.objects.filter(household=household).update(answers={}, eligibility_lines=[])
+    InformationRequest.objects.filter(application__household=household).update(reply="")
     return withdrawn
 
 

@@ -23,7 +23,13 @@ from lockers.models import Delivery, LockerRegistration
 from portal.models import AuditEvent, Notification
 from portal.notifications import notify
 from programs.models import Application, QuestionKind
-from programs.services import application_draft_save, application_submit, document_attach
+from programs.services import (
+    application_decide,
+    application_draft_save,
+    application_provide_info,
+    application_submit,
+    document_attach,
+)
 from safety.models import KitRequest
 from safety.services import kit_request_submit
 from spaces.models import Booking
@@ -95,9 +101,10 @@ def found_in_storage(root: Path) -> list[str]:
 
 
 @pytest.fixture
-def everywhere(client, settings, tmp_path, django_capture_on_commit_callbacks):
+def everywhere(client, settings, tmp_path, django_capture_on_commit_callbacks, caseworker_a):
     """The resident, having used every part of Hana; returns the logged-in client."""
     settings.MEDIA_ROOT = tmp_path
+    caseworker = caseworker_a
     user = UserFactory(email=EMAIL)
     household = HouseholdFactory(
         user=user,
@@ -125,6 +132,10 @@ def everywhere(client, settings, tmp_path, django_capture_on_commit_callbacks):
         )
         document_attach(user=user, application=draft, question=lease, upload=upload)
         application_submit(user=user, program=program)
+        # … and a second one where the district asked for more and the reply names the person again
+        asked = application_submit(user=user, program=ProgramFactory(selection_method="review"))
+        application_decide(application=asked, action="request_info", actor=caseworker, reason="재직증명서")
+        application_provide_info(user=user, application=asked, reply=f"{NAME}의 재직증명서입니다 ({PHONE})")
 
         # spaces: an upcoming booking and a past one, both with the name in the purpose
         room = space_with_room(GWANAK)

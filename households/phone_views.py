@@ -39,6 +39,9 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
         try:
             phone_verification_start(user=request.user, request=request)
         except PhoneVerificationError as error:
+            # The code box stays empty (nothing was typed in it); the refusal goes to the error summary.
+            # add_error() needs cleaned_data, which an unbound form never gets.
+            form.cleaned_data = {}
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -58,5 +61,6 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your mobile number is verified."))
             return redirect("households:profile")
     elif request.method == "POST" and action not in ("send", "confirm"):
+        form.cleaned_data = {}
         form.add_error(None, _("Choose to send a code or to confirm one."))
     return render(request, "households/phone_verify.html", {"household": household, "form": form})

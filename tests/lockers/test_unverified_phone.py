@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from households import phone
@@ -14,8 +15,9 @@ from households.models import Household
 from households.phone import phone_verification_confirm, phone_verification_start
 from households.services import household_save
 from lockers.models import Delivery
-from lockers.services import delivery_deposit, deposit
+from lockers.services import LockerError, delivery_deposit, deposit
 from portal.models import AuditEvent, Notification
+from tests.factories import login
 
 from .helpers import make_recipient
 
@@ -131,8 +133,6 @@ def test_a_recipient_with_text_messages_off_is_still_refused_at_deposit(site, te
     recipient = make_recipient(site, phone_verified_at=None)
     Household.objects.filter(user=recipient).update(notify_by_sms=False)
 
-    from lockers.services import LockerError
-
     with pytest.raises(LockerError) as refused:
         _deposit(committed, site, recipient)
     assert refused.value.code == "no_sms"
@@ -144,3 +144,14 @@ def test_a_verified_recipient_is_texted_at_deposit_as_before(site, recipient, te
     _deposit(committed, site, recipient)
 
     assert len(texts.sent) == 1 and "975310" in texts.sent[0][1]
+
+
+def test_my_parcels_page_says_the_code_waits_for_verification(
+    client, site, unverified_recipient, texts, committed
+):
+    _deposit(committed, site, unverified_recipient)
+    login(client, unverified_recipient)
+
+    page = client.get(reverse("lockers:parcels")).content.decode()
+
+    assert reverse("households:phone_verify") in page

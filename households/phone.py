@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 
 from portal.audit import audit_log
 from portal.errors import DomainError
-from portal.models import User
+from portal.models import Notification, User
 from portal.notifications import notify_sms_to
 
 from .models import Household, PhoneVerification
@@ -276,3 +276,10 @@ def phone_verifications_forget(*, user: User) -> int:
     deleted, _by_model = PhoneVerification.objects.filter(user=user).delete()
     Household.objects.filter(user=user).update(phone_verified_at=None)
     return deleted
+
+
+def verification_code_stuck(stuck: Notification) -> str:
+    """The reaper's answer for a verification text stuck mid-send (registered in HouseholdsConfig.ready):
+    the row is cancelled and its code blanked by the reaper; nothing is sent again — the resident asks
+    for a new code when none arrives, which is cheaper than risking two codes on the phone."""
+    return _("Cancelled: stuck while being sent. Not sent again: the resident can ask for a new code.")

@@ -358,3 +358,20 @@ def test_the_api_refuses_a_resident_without_a_number(texts):
     response = api.post(SEND_API)
 
     assert response.status_code == 400 and response.json()["error"]["code"] == "no_phone"
+
+
+def test_a_verification_text_stuck_mid_send_is_cancelled_and_its_code_blanked(unverified, fixed_code):
+    from portal.notifications import notifications_reap_stuck
+
+    phone_verification_start(user=unverified.user)  # not committed: the row stays pending
+    row = Notification.objects.get(user=unverified.user)
+    Notification.objects.filter(pk=row.pk).update(
+        status=Notification.Status.SENDING, attempts=1, claimed_at=timezone.now() - timedelta(hours=1)
+    )
+
+    outcome = notifications_reap_stuck()
+
+    row.refresh_from_db()
+    assert outcome == {"replaced": 1}
+    assert row.status == Notification.Status.CANCELLED and row.context["code"] == ""
+    assert CODE not in _every_stored_value()

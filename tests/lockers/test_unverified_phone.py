@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -99,6 +100,12 @@ def test_verifying_the_number_texts_a_fresh_code_that_opens_the_locker(
     )
     assert sms.status == Notification.Status.SENT and sms.context["code"] == ""
     assert AuditEvent.objects.filter(action="lockers.delivery.code_sent_after_verification").count() == 1
+
+    # The pickup code, like the verification code, exists only in the text messages.
+    stored = "\n".join(
+        repr(row) for model in apps.get_models() for row in model._default_manager.all().values_list()
+    )
+    assert code not in stored and PHONE_CODE not in stored
 
     opened = _kiosk(token).post(PICKUP, {"compartment": "A-01", "code": code}, format="json")
     assert opened.status_code == 200, opened.content

@@ -11,6 +11,7 @@ from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator
 from portal.masking import mask_name, mask_phone
 
 from .models import Consent, Household
+from .phone import phone_changed
 
 
 class ConsentInline(admin.TabularInline):
@@ -63,10 +64,18 @@ class HouseholdAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "phone")
     show_full_result_count = False  # no COUNT(*) over the whole table on every page load
     paginator = CappedCountPaginator  # 1.6 million households: count at most 10,001 rows
-    readonly_fields = ("user", "created_at", "updated_at", "anonymized_at")
+    readonly_fields = ("user", "phone_verified_at", "created_at", "updated_at", "anonymized_at")
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).visible_to(request.user)
+
+    def save_model(self, request: HttpRequest, obj: Household, form, change: bool) -> None:
+        if change and "phone" in form.changed_data:
+            # A number staff typed is no more proven than one the resident typed: verified again first.
+            phone_changed(
+                household=obj, old_phone=form.initial.get("phone", ""), actor=request.user, request=request
+            )
+        super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request) -> bool:
         return False  # residents create their own profile; staff never do it for them

@@ -54,9 +54,11 @@ class HouseholdSerializer(serializers.ModelSerializer):
             "consent_profile",
             "consent_sensitive",
             "consents",
+            "phone_verified_at",
             "updated_at",
         )
-        read_only_fields = ("updated_at",)
+        # A changed number clears phone_verified_at: verify it with /api/v1/me/phone/verification/.
+        read_only_fields = ("phone_verified_at", "updated_at")
 
     def get_consents(self, obj: Household) -> list[str]:
         return sorted(self.context["given_consents"])

@@ -99,6 +99,10 @@ class Household(models.Model):
 
     notify_by_email = models.BooleanField(_("notify me by email"), default=True)
     notify_by_sms = models.BooleanField(_("notify me by text message"), default=False)
+    # Set when the resident typed back the code texted to `phone` (households.phone); cleared whenever
+    # the number changes. No text message but the verification code itself goes to an unverified
+    # number: a typo must not send someone's notices (or a parcel's pickup code) to a stranger.
+    phone_verified_at = models.DateTimeField(_("mobile number verified"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -158,3 +162,39 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class PhoneVerification(models.Model):
+    """One code texted to a resident's mobile number to prove it is theirs.
+
+    Neither the code nor the number is kept in clear: `code_hash` is an HMAC (key: SECRET_KEY) of the
+    row id and the code — a 6-digit code has only a million values, so a bare hash would be reversed
+    in a moment — and `phone_hash` an HMAC of the number, enough to count the codes sent to it (the
+    per-number throttle) and to tell that the profile's number is still the one the code went to.
+    The code itself exists only in the text message (the outbox row blanks it once sent).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="phone_verifications",
+        verbose_name=_("account"),
+    )
+    phone_hash = models.CharField(_("number hash"), max_length=64, editable=False)
+    code_hash = models.CharField(_("code hash"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("sent"))
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("phone verification")
+        verbose_name_plural = _("phone verifications")
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="phoneverif_user_idx"),
+            models.Index(fields=["phone_hash", "created_at"], name="phoneverif_number_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"

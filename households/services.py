@@ -20,6 +20,7 @@ from portal.models import AuditEvent, User
 from portal.notifications import notifications_forget_recipient
 
 from .models import Consent, Household
+from .phone import phone_changed
 from .signals import account_data_requested, account_deleting
 from .validation import SENSITIVE_FIELDS
 
@@ -150,8 +151,12 @@ def household_save(
     if created:
         household = Household(user=user)
     changed = sorted(name for name, value in values.items() if getattr(household, name, None) != value)
+    old_phone = household.phone
     for name, value in values.items():
         setattr(household, name, value)
+    if not created and "phone" in changed:
+        # A new number is a stranger's until proven otherwise: nothing is texted to it before that.
+        phone_changed(household=household, old_phone=old_phone, request=request)
     household.full_clean(exclude=["user"])
     household.save()
     audit_log(

@@ -13,3 +13,8 @@ account_deleting = Signal()
 # Sent by account_data_export. kwargs: user, household (may be None). Each receiver returns a dict of
 # sections to add to the download, e.g. {"bookings": [...]}.
 account_data_requested = Signal()
+
+# Sent inside phone_verification_confirm's transaction, once the resident proved the number is theirs:
+# what waited for a verified number (a parcel's pickup code) can now be texted.
+# kwargs: user, household, now, request.
+phone_verified = Signal()

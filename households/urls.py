@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import phone_views, views
 from .forms import LoginForm
 
 app_name = "households"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/edit/", views.profile_edit, name="profile_edit"),
+    path("phone/", phone_views.phone_verify, name="phone_verify"),
     path("consents/", views.consents, name="consents"),
     path("my-data/", views.data_export, name="data_export"),
     path("delete/", views.account_delete_view, name="account_delete"),

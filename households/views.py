@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from .forms import HouseholdForm, PasswordConfirmForm, SignupForm
 from .models import Consent, Household
+from .phone import phone_needs_verification
 from .services import (
     ConsentRequired,
     account_data_export,
@@ -61,13 +62,16 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     form = HouseholdForm(request.POST or None, instance=household, given_consents=given)
     if request.method == "POST" and form.is_valid():
         try:
-            household_save(
+            saved = household_save(
                 user=request.user, data=form.cleaned_data, consents=form.ticked_consents(), request=request
             )
         except ConsentRequired:
             form.add_error("consent_profile", _("We can keep your profile only with this consent."))
         else:
             messages.success(request, _("Your household profile is saved."))
+            if household is not None and "phone" in form.changed_data and phone_needs_verification(saved):
+                # A changed number is verified before use (a new profile's notice is on the profile page).
+                return redirect("households:phone_verify")
             return redirect("households:profile")
     return render(request, "households/profile_form.html", {"form": form, "creating": household is None})
 

@@ -15,7 +15,7 @@ class LockersConfig(AppConfig):
     def ready(self) -> None:
         from portal.notifications import register_stuck_handler
 
-        from . import receivers  # noqa: F401 - connects the account-deletion receiver
+        from . import receivers  # noqa: F401 - connects the account-deletion and phone-verified receivers
         from .services.reissue import CODE_TEMPLATES, delivery_code_reissue
 
         # A pickup-code text stuck mid-send is replaced by a new code, never sent again (the core's

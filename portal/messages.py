@@ -188,6 +188,18 @@ MESSAGES.update(
                 "The earlier code no longer works."
             ),
         ),
+        # The recipient's mobile number is not verified yet: no code is texted to it (it may be someone
+        # else's). The parcel waits; verifying the number texts a code (lockers.services.reissue).
+        "locker.awaiting_phone": Message(
+            subject=_("A parcel is waiting: verify your phone to receive the pickup code"),
+            body=_(
+                "A parcel (%(reference)s) was put in compartment %(compartment)s at %(site)s (%(address)s) "
+                "on %(date)s. Verify your mobile number to receive the one-time pickup code by text "
+                "message: %(verify_link)s. Pickup is free until %(free_until)s; after that the fee is "
+                "%(daily_fee)s won a day. Details at %(link)s"
+            ),
+            sms=_("[Hana] A parcel is waiting at %(site)s."),
+        ),
         "locker.reminder": Message(
             subject=_("Collect your parcel %(reference)s before %(free_until)s"),
             body=_(
@@ -337,6 +349,19 @@ MESSAGES.update(
                 "See it and download the Excel file at %(link)s"
             ),
             sms=_("[Hana] The %(month)s performance report is ready."),
+        ),
+    }
+)
+
+# Verifying a resident's mobile number (households.phone): the one message texted to a number not yet
+# verified (portal.notifications.notify_sms_to). %(code)s is blanked from the row once sent;
+# %(minutes)s is how long the code is valid.
+MESSAGES.update(
+    {
+        "phone.verification_code": Message(
+            subject=_("Your Hana verification code"),
+            body=_("Your Hana verification code is %(code)s. It is valid for %(minutes)s minutes."),
+            sms=_("[Hana] Verification code %(code)s (valid %(minutes)s min). Never share it."),
         ),
     }
 )

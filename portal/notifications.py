@@ -41,7 +41,9 @@ Status = Notification.Status
 def notify(*, user: User, template: str, event_key: str, context: dict[str, Any]) -> list[Notification]:
     """Record the event for each of the user's channels and queue delivery once committed.
 
-    Idempotent on `event_key`: calling it again for the same event creates and sends nothing new.
+    Text messages go only to a verified number (households: `phone_verified_at`): a number typed wrong
+    belongs to someone else, who must not receive the resident's notices. Idempotent on `event_key`:
+    calling it again for the same event creates and sends nothing new.
     """
     if template not in MESSAGES:
         raise ValueError(f"unknown notification template {template!r}")
@@ -50,8 +52,31 @@ def notify(*, user: User, template: str, event_key: str, context: dict[str, Any]
     if household is not None and household.anonymized_at is None:
         if household.notify_by_email and user.email:
             channels.append((Channel.EMAIL, user.email))
-        if household.notify_by_sms and household.phone:
+        if household.notify_by_sms and household.phone and household.phone_verified_at is not None:
             channels.append((Channel.SMS, household.phone))
+    return _record(user=user, channels=channels, template=template, event_key=event_key, context=context)
+
+
+def notify_sms_to(
+    *, user: User, address: str, template: str, event_key: str, context: dict[str, Any]
+) -> Notification | None:
+    """One text message to a number the resident has not verified yet: only the code that verifies it.
+
+    notify() never texts an unverified number; proving the number is the one exception, and it goes to
+    the number alone (no inbox or email copy of a code). Same outbox, same delivery and redaction.
+    Returns None when the event was already recorded.
+    """
+    if template not in MESSAGES:
+        raise ValueError(f"unknown notification template {template!r}")
+    rows = _record(
+        user=user, channels=[(Channel.SMS, address)], template=template, event_key=event_key, context=context
+    )
+    return rows[0] if rows else None
+
+
+def _record(
+    *, user: User, channels: list[tuple[str, str]], template: str, event_key: str, context: dict[str, Any]
+) -> list[Notification]:
     created = []
     now = timezone.now()
     for channel, address in channels:
@@ -80,6 +105,16 @@ def notify(*, user: User, template: str, event_key: str, context: dict[str, Any]
         if not in_app:
             transaction.on_commit(lambda pk=row.pk: _queue(pk))
     return created
+
+
+def code_only_in_sms(rows: list[Notification]) -> None:
+    """Blank a one-time code from every row of a notify() but the text message's: the inbox and email rows
+    never hold it, not even briefly (they are blanked in the caller's transaction, before anything
+    commits). The text message's row blanks it once sent (`redact_after_send`)."""
+    others = [row.pk for row in rows if row.channel != Channel.SMS]
+    for row in Notification.objects.filter(pk__in=others):
+        row.context = {**row.context, "code": "", "redact_after_send": False}
+        row.save(update_fields=["context"])
 
 
 def _queue(notification_id: int) -> None:

@@ -530,6 +530,14 @@ LOGGING = logging_config(fmt=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INF
 # --- Hana domain settings -------------------------------------------------------------------------
 HANA_PRIVACY_CONSENT_VERSION = env.str("HANA_PRIVACY_CONSENT_VERSION", default="2026-01")
 HANA_SITE_NAME = _("Hana")
+# Verifying a resident's mobile number (households.phone): a 6-digit code texted to it, valid this many
+# minutes, refused after this many wrong tries (a new code must be asked for: 5 tries of 10^6 codes). A new
+# code at most once a minute and this many a day, per household and per number, so the form cannot be
+# used to flood a stranger's phone or run up the district's SMS bill.
+PHONE_CODE_TTL_MINUTES = env.int("PHONE_CODE_TTL_MINUTES", default=10)
+PHONE_CODE_MAX_ATTEMPTS = env.int("PHONE_CODE_MAX_ATTEMPTS", default=5)
+PHONE_CODE_RESEND_SECONDS = env.int("PHONE_CODE_RESEND_SECONDS", default=60)
+PHONE_CODE_DAILY_LIMIT = env.int("PHONE_CODE_DAILY_LIMIT", default=5)
 # An export of more rows than this is written by the worker in the background (reports.exports).
 EXPORT_DIRECT_MAX_ROWS = env.int("EXPORT_DIRECT_MAX_ROWS", default=50_000)
 

@@ -12,15 +12,18 @@ from __future__ import annotations
 import logging
 import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from households.models import Household
 from portal.audit import audit_log
 from portal.models import Notification, User
-from portal.notifications import notify
+from portal.notifications import code_only_in_sms, notify
 from portal.timeutils import to_local
 
 from ..models import IN_COMPARTMENT, Compartment, CompartmentSize, Delivery, LockerRegistration, LockerSite
@@ -37,13 +40,32 @@ def _new_code() -> str:
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
-def code_only_in_sms(rows: list[Notification]) -> None:
-    """Blank the code from every row of a notify() but the text message's: the inbox and email rows never
-    hold it, not even briefly (they are blanked in the caller's transaction, before anything commits)."""
-    others = [row.pk for row in rows if row.channel != Notification.Channel.SMS]
-    for row in Notification.objects.filter(pk__in=others):
-        row.context = {**row.context, "code": "", "redact_after_send": False}
-        row.save(update_fields=["context"])
+def delivery_code_issue(delivery: Delivery, *, template: str, event_key: str) -> list[Notification]:
+    """Give a waiting parcel a new one-time code and text it: the new hash replaces any earlier one (which
+    then opens nothing). The caller holds the delivery (just created, or locked). Returns notify()'s rows.
+    """
+    code = _new_code()
+    delivery.code_hash = code_hash(delivery.pk, code)
+    delivery.save(update_fields=["code_hash"])
+    compartment = delivery.compartment
+    rows = notify(
+        user=delivery.recipient,
+        template=template,
+        event_key=f"locker:{delivery.pk}:{event_key}",
+        context={
+            **delivery_context(delivery, compartment, compartment.site, policy_for(delivery.district_id)),
+            "code": code,
+            # portal.notifications blanks the code from the row once the text message is sent.
+            "redact_after_send": True,
+        },
+    )
+    code_only_in_sms(rows)  # only the text message carries the code
+    if not any(row.channel == Notification.Channel.SMS for row in rows):
+        # No text message could carry it (the number is unverified, or texts are off): a code nobody
+        # received is no code. Keep none, so verifying the number later texts one.
+        delivery.code_hash = ""
+        delivery.save(update_fields=["code_hash"])
+    return rows
 
 
 def _free_compartment(site: LockerSite, size: str) -> Compartment | None:
@@ -117,7 +139,14 @@ def _deposit(
             % {"size": CompartmentSize(size).label, "site": site.name},
         )
     now = timezone.now()
-    code = _new_code()
+    # The recipient's row locked: phone_verification_confirm locks it too, so a verification racing this
+    # deposit either comes first (the code is texted now) or sees this parcel once it commits (and texts
+    # it then) — never neither.
+    verified = any(
+        Household.objects.select_for_update()
+        .filter(user=recipient)
+        .values_list("phone_verified_at", flat=True)
+    )
     with transaction.atomic():  # savepoint: a constraint refusal here is retried by the caller
         delivery = Delivery.objects.create(
             compartment=compartment,
@@ -130,8 +159,7 @@ def _deposit(
         )
     # Reference and hash need the row's id: unique without a shared counter to lock.
     delivery.reference = f"PL-{to_local(now).year}-{delivery.pk:06d}"
-    delivery.code_hash = code_hash(delivery.pk, code)
-    delivery.save(update_fields=["reference", "code_hash"])
+    delivery.save(update_fields=["reference"])
     event = audit_log(
         actor=actor,
         action="lockers.delivery.deposited",
@@ -139,19 +167,27 @@ def _deposit(
         subject_user_id=recipient.pk,
         district=site.district,
         request=request,
-        data={"reference": delivery.reference, "compartment": compartment.label, "site": site.pk},
-    )
-    policy = policy_for(site.district_id)
-    rows = notify(
-        user=recipient,
-        template="locker.delivered",
-        event_key=f"locker:{delivery.pk}:delivered:{event.pk}",
-        context={
-            **delivery_context(delivery, compartment, site, policy),
-            "code": code,
-            # portal.notifications blanks the code from the row once the text message is sent.
-            "redact_after_send": True,
+        data={
+            "reference": delivery.reference,
+            "compartment": compartment.label,
+            "site": site.pk,
+            "code_sent": verified,
         },
     )
-    code_only_in_sms(rows)  # only the text message carries the code
+    if verified:
+        compartment.site = site  # already at hand: the message's context needs it
+        delivery_code_issue(delivery, template="locker.delivered", event_key=f"delivered:{event.pk}")
+        return delivery
+    # An unverified number may be a stranger's: no code is texted to it. The parcel keeps no code (an
+    # empty hash opens nothing) and waits; the resident is told in the inbox (and by email) to verify the
+    # number, and verifying it texts a code (reissue.delivery_codes_for_verified_phone).
+    notify(
+        user=recipient,
+        template="locker.awaiting_phone",
+        event_key=f"locker:{delivery.pk}:awaiting_phone:{event.pk}",
+        context={
+            **delivery_context(delivery, compartment, site, policy_for(site.district_id)),
+            "verify_link": f"{settings.SITE_URL}{reverse('households:phone_verify')}",
+        },
+    )
     return delivery

@@ -11,15 +11,15 @@ waiting needs no code: the row is just cancelled.
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.utils.translation import gettext
 
 from portal.audit import audit_log
-from portal.models import Notification
-from portal.notifications import notify
+from portal.models import Notification, User
 
 from ..models import Delivery
 from . import deposit
-from .base import S, code_hash, delivery_context, policy_for
+from .base import S
 
 # The templates whose text message carries a pickup code.
 CODE_TEMPLATES = ("locker.delivered", "locker.code_reissued")
@@ -46,31 +46,19 @@ def delivery_code_reissue(stuck: Notification) -> str:
             "Cancelled: stuck while being sent, and the parcel is no longer waiting, so no new code "
             "was needed."
         )
-    code = deposit._new_code()  # the deposit's generator (tests fix it there)
     # The row lock serializes this with the kiosk's pickup, which locks the delivery too: a pickup either
     # went first (status no longer stored, above) or sees only the new hash.
-    delivery.code_hash = code_hash(delivery.pk, code)
-    delivery.save(update_fields=["code_hash"])
-    compartment = delivery.compartment
     event = audit_log(
         actor=None,
         action="lockers.delivery.code_reissued",
         target=delivery,
         subject_user_id=delivery.recipient_id,
-        district=compartment.site.district,
+        district=delivery.compartment.site.district,
         data={"reference": delivery.reference, "stuck_notification": stuck.pk},
     )
-    rows = notify(
-        user=delivery.recipient,
-        template="locker.code_reissued",
-        event_key=f"locker:{delivery.pk}:code_reissued:{event.pk}",
-        context={
-            **delivery_context(delivery, compartment, compartment.site, policy_for(delivery.district_id)),
-            "code": code,
-            "redact_after_send": True,
-        },
+    rows = deposit.delivery_code_issue(
+        delivery, template="locker.code_reissued", event_key=f"code_reissued:{event.pk}"
     )
-    deposit.code_only_in_sms(rows)
     sms = next((row for row in rows if row.channel == Notification.Channel.SMS), None)
     if sms is None:
         # The resident turned text messages off since the parcel arrived: the new code cannot reach them.
@@ -83,3 +71,31 @@ def delivery_code_reissue(stuck: Notification) -> str:
         "Cancelled: stuck while being sent. A new pickup code was issued (the old one no longer works) and "
         "sent in notification %(id)s."
     ) % {"id": sms.pk}
+
+
+def delivery_codes_for_verified_phone(*, user: User, request: HttpRequest | None = None) -> int:
+    """The recipient just verified their number: each of their waiting parcels that never got a code
+    (deposited while the number was unverified: an empty hash) gets one now, texted to the verified
+    number. Runs inside the verification's transaction (households' phone_verified signal). Returns how
+    many codes were sent."""
+    waiting = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("compartment__site__district", "recipient")
+        .filter(recipient=user, status=S.STORED, code_hash="", recipient_erased_at__isnull=True)
+        .order_by("pk")
+    )
+    count = 0
+    for delivery in waiting:
+        event = audit_log(
+            actor=user,
+            action="lockers.delivery.code_sent_after_verification",
+            target=delivery,
+            subject_user_id=user.pk,
+            district=delivery.compartment.site.district,
+            request=request,
+            data={"reference": delivery.reference},
+        )
+        # The delivery message, code included: for the resident this is the parcel's first code.
+        deposit.delivery_code_issue(delivery, template="locker.delivered", event_key=f"delivered:{event.pk}")
+        count += 1
+    return count

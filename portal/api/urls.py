@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from households.api import MyHouseholdView
+from households.phone_api import PhoneVerificationConfirmView, PhoneVerificationView
 from lockers.api import (
     KioskPickupView,
     LockerRegistrationViewSet,
@@ -45,6 +46,8 @@ router.register("staff/exports", StaffExportViewSet, basename="staff-export")
 urlpatterns = [
     path("", include(router.urls)),
     path("me/household/", MyHouseholdView.as_view(), name="my-household"),
+    path("me/phone/verification/", PhoneVerificationView.as_view(), name="my-phone-verification"),
+    path("me/phone/verification/confirm/", PhoneVerificationConfirmView.as_view(), name="my-phone-confirm"),
     path("safety/offer/", OfferView.as_view(), name="safety-offer"),
     path("kiosk/pickup/", KioskPickupView.as_view(), name="kiosk-pickup"),
 ]

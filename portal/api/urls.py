@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from households.access_api import MyDataAccessView
 from households.api import MyHouseholdView
 from lockers.api import (
     KioskPickupView,
@@ -43,6 +44,7 @@ router.register("staff/booking-series", StaffBookingSeriesViewSet, basename="sta
 urlpatterns = [
     path("", include(router.urls)),
     path("me/household/", MyHouseholdView.as_view(), name="my-household"),
+    path("me/data-access/", MyDataAccessView.as_view(), name="my-data-access"),
     path("safety/offer/", OfferView.as_view(), name="safety-offer"),
     path("kiosk/pickup/", KioskPickupView.as_view(), name="kiosk-pickup"),
 ]

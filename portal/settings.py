@@ -510,8 +510,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp). No inline script or style anywhere: every script and stylesheet
-# is a file under /static/ (the charts are SVG markup with presentation attributes, not style=). The
-# API docs (Swagger UI) relax style-src on their own page only (portal/urls.py). CSP_REPORT_ONLY=true
+# is a file under /static/ (the charts are SVG markup with presentation attributes, not style=; the API
+# docs serve Swagger UI's start-up script as a file and its rules from static/css/). CSP_REPORT_ONLY=true
 # sends the same policy as Content-Security-Policy-Report-Only instead, for trying a change out:
 # browsers then report violations to /csp-report (logged as "csp violation") and block nothing.
 CSP_REPORT_ONLY_MODE = env.bool("CSP_REPORT_ONLY", default=False)

@@ -65,7 +65,9 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if self.permissions_policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = self.permissions_policy
-        if _is_authenticated(request) and "public" not in response.get("Cache-Control", ""):
+        cache_control = response.get("Cache-Control", "")
+        # `public`: portal.pagecache's anonymous copy; `no-store`: the view already forbade keeping it.
+        if "public" not in cache_control and "no-store" not in cache_control and _is_authenticated(request):
             make_no_store(response)
         return response
 

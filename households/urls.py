@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import phone_views, views
+from . import access_views, phone_views, views
 from .forms import LoginForm
 
 app_name = "households"
@@ -18,5 +18,6 @@ urlpatterns = [
     path("phone/", phone_views.phone_verify, name="phone_verify"),
     path("consents/", views.consents, name="consents"),
     path("my-data/", views.data_export, name="data_export"),
+    path("my-data/access/", access_views.data_access, name="data_access"),
     path("delete/", views.account_delete_view, name="account_delete"),
 ]

@@ -116,5 +116,6 @@ class AccessLoggedAdminMixin:
             subject_user_id=subject_user_id,
             district=district,
             request=request,
-            data={"page": page},
+            # The reference number, where the row has one, is what the resident is told was opened.
+            data={"page": page, **({"reference": obj.reference} if getattr(obj, "reference", "") else {})},
         )

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "axes",
     "simple_history",
     "django_otp",
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (static files included), cached pages too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Search terms typed decomposed (NFD, as some Mac keyboards send Hangul) are composed first.
     "portal.unicodetext.NormalizeQueryMiddleware",
@@ -73,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(), for STAFF_OTP_REQUIRED
+    # Permissions-Policy, and `private, no-store` on every answer to a logged-in visitor (it reads the
+    # user, so it comes after authentication).
+    "portal.security_headers.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the message middleware: it says why a staff member was logged out.
@@ -509,6 +515,55 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp). No inline script or style anywhere: every script and stylesheet
+# is a file under /static/ (the charts are SVG markup with presentation attributes, not style=; the API
+# docs serve Swagger UI's start-up script as a file and its rules from static/css/). CSP_REPORT_ONLY=true
+# sends the same policy as Content-Security-Policy-Report-Only instead, for trying a change out:
+# browsers then report violations to /csp-report (logged as "csp violation") and block nothing.
+CSP_REPORT_ONLY_MODE = env.bool("CSP_REPORT_ONLY", default=False)
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": ["/csp-report"],
+    }
+}
+if CSP_REPORT_ONLY_MODE:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+    CONTENT_SECURITY_POLICY = None
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+# Browser features no page of the portal uses: denied to every page and everything embedded in one.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 if env.bool("USE_X_FORWARDED_PROTO", default=not DEBUG):
     # gunicorn sits behind a TLS-terminating proxy in production.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from programs.views.home import home
 
-from . import inbox_views, staff_session, views
+from . import inbox_views, security_headers, staff_session, views
 from .observability.metrics import metrics_view
 
 handler400 = "portal.views.bad_request"
@@ -33,7 +33,9 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file (`?script`), not inline.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("csp-report", security_headers.csp_report, name="csp-report"),
     path("admin-keepalive/", staff_session.keepalive, name="admin-keepalive"),
     path("admin/", admin.site.urls),
 ]

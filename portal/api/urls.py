@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from households.access_api import MyDataAccessView
 from households.api import MyHouseholdView
 from households.phone_api import PhoneVerificationConfirmView, PhoneVerificationView
 from lockers.api import (
@@ -48,6 +49,7 @@ urlpatterns = [
     path("me/household/", MyHouseholdView.as_view(), name="my-household"),
     path("me/phone/verification/", PhoneVerificationView.as_view(), name="my-phone-verification"),
     path("me/phone/verification/confirm/", PhoneVerificationConfirmView.as_view(), name="my-phone-confirm"),
+    path("me/data-access/", MyDataAccessView.as_view(), name="my-data-access"),
     path("safety/offer/", OfferView.as_view(), name="safety-offer"),
     path("kiosk/pickup/", KioskPickupView.as_view(), name="kiosk-pickup"),
 ]

@@ -1,6 +1,11 @@
 """End to end in a real browser: a resident registers and applies, a caseworker approves in the admin,
 the resident sees "approved" and the inbox message.
 
+The journey runs twice: once with the Content-Security-Policy report-only (nothing blocked, every
+violation recorded) and once enforced (the default); both must record no violation at all. Violations
+are collected from the `securitypolicyviolation` event (listened for by a script Playwright injects,
+which the page's policy does not govern) and from Chromium's console messages about the policy.
+
 Playwright for Python drives Debian's `chromium` (installed by `make test` / CI when possible); the
 test skips with a reason when no browser is there. On failure a screenshot is saved under
 test-artifacts/.
@@ -49,16 +54,63 @@ def browser():
         instance.close()
 
 
-def test_resident_applies_and_caseworker_approves(live_server, browser, screenshot_on_failure, caseworker_a):
-    caseworker_a.set_password(PASSWORD)
-    caseworker_a.save()
+class CspWatch:
+    """Every CSP violation any watched page reports."""
+
+    SCRIPT = """
+    document.addEventListener("securitypolicyviolation", (event) => {
+      window.hanaCspViolation({
+        page: document.location.pathname,
+        directive: event.effectiveDirective || event.violatedDirective,
+        blocked: event.blockedURI,
+        source: event.sourceFile,
+        line: event.lineNumber,
+        sample: event.sample,
+        disposition: event.disposition,
+      });
+    });
+    """
+
+    def __init__(self):
+        self.violations: list[dict] = []
+
+    def __call__(self, page):
+        page.expose_function("hanaCspViolation", self._record)
+        page.add_init_script(self.SCRIPT)
+        page.on("console", self._console)
+        return page
+
+    def _record(self, violation: dict) -> None:
+        self.violations.append(violation)
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            self.violations.append({"console": message.text, "page": message.location.get("url")})
+
+
+@pytest.fixture(params=["report-only", "enforced"])
+def csp(request, settings):
+    if request.param == "report-only":
+        settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = settings.CONTENT_SECURITY_POLICY
+        settings.CONTENT_SECURITY_POLICY = None
+    watch = CspWatch()
+    yield watch
+    assert watch.violations == [], f"CSP ({request.param}) violations: {watch.violations}"
+
+
+def test_resident_applies_and_caseworker_approves(
+    live_server, browser, screenshot_on_failure, caseworker_a, manager_a, csp
+):
+    for staff_member in (caseworker_a, manager_a):
+        staff_member.set_password(PASSWORD)
+        staff_member.save()
     program = ProgramFactory(
         title="청년 1인가구 커뮤니티 클래스", selection_method="review", district=district(GWANAK)
     )
     question = ProgramQuestion.objects.create(program=program, kind="text", label="참여 동기")
     base = live_server.url
 
-    resident = browser.new_page(viewport={"width": 390, "height": 900}, locale="ko-KR")  # a Korean phone
+    resident = csp(browser.new_page(viewport={"width": 390, "height": 900}, locale="ko-KR"))  # a Korean phone
     screenshot_on_failure(resident)
 
     # 1. Sign up and register the household.
@@ -89,7 +141,7 @@ def test_resident_applies_and_caseworker_approves(live_server, browser, screensh
     reference = next(word for word in reference.split() if word.startswith("HN-"))
 
     # 3. The caseworker of the district approves it in the admin.
-    staff = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    staff = csp(browser.new_page(viewport={"width": 1280, "height": 900}, locale="ko-KR"))
     screenshot_on_failure(staff)
     staff.goto(f"{base}/admin/login/?next=/admin/programs/application/")
     staff.fill("input[name=username]", caseworker_a.email)
@@ -108,3 +160,42 @@ def test_resident_applies_and_caseworker_approves(live_server, browser, screensh
     assert approved in resident.locator("main").inner_text()
     resident.goto(f"{base}/inbox/")
     assert reference in resident.locator("main").inner_text()
+
+    # 5. The caseworker's look at the application is on the resident's "who read my data" page.
+    resident.goto(f"{base}/accounts/profile/")
+    resident.click("a[href='/accounts/my-data/access/']")
+    table = resident.locator("main table").inner_text()
+    assert reference in table and caseworker_a.email not in table
+
+    # 6. More of the site under the policy: public pages, the admin's lists, history and the API docs.
+    for path in ("/", "/programs/", "/spaces/", "/safety/", "/lockers/", "/accounts/consents/"):
+        resident.goto(f"{base}{path}")
+    for path in (
+        "/admin/",
+        "/admin/programs/application/?status__exact=approved",
+        "/admin/portal/auditevent/",
+    ):
+        staff.goto(f"{base}{path}")
+    staff.goto(f"{base}/admin/programs/application/")
+    staff.click(f"text={reference}")
+    staff.click("a.historylink")
+    staff.wait_for_url("**/history/")
+    staff.goto(f"{base}/api/docs/")
+    staff.wait_for_selector(".swagger-ui .info")
+    staff.locator(".opblock-summary").first.click()  # open an operation: its parameters and models
+    staff.wait_for_selector(".opblock-body")
+    staff.locator(".models-control, .models h4").first.click()  # the schemas section
+    staff.goto(f"{base}/reports/exports/")
+
+    # 7. The district manager's dashboard: the charts are SVG drawn without style attributes.
+    manager = csp(browser.new_page(viewport={"width": 1280, "height": 900}, locale="ko-KR"))
+    screenshot_on_failure(manager)
+    manager.goto(f"{base}/admin/login/?next=/reports/dashboard/")
+    manager.fill("input[name=username]", manager_a.email)
+    manager.fill("input[name=password]", PASSWORD)
+    manager.locator("input[type=submit]").click()
+    manager.wait_for_url("**/reports/dashboard/")
+    assert manager.locator("svg.chart__svg").count() > 0
+    manager.goto(f"{base}/reports/performance/")
+    for page in (resident, staff, manager):
+        page.wait_for_timeout(300)  # let a last violation event, if any, reach the collector

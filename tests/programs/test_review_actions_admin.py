@@ -408,7 +408,7 @@ def test_opening_the_change_page_is_logged(caseworker_client, caseworker_a, prog
     assert event.target_id == str(pending.pk)
     assert event.district == district(GWANAK)
     assert event.ip_address == "198.51.100.7"
-    assert event.data == {"page": "record"}
+    assert event.data == {"page": "record", "reference": pending.reference}
 
 
 def test_another_districts_change_page_is_not_logged(client, caseworker_a):
@@ -492,5 +492,10 @@ def test_the_note_box_has_an_accessible_name(caseworker_client, program):
 
 
 def test_breadcrumb_links_are_underlined_not_told_by_colour_alone(caseworker_client, program):
+    from django.contrib.staticfiles import finders
+
     html = caseworker_client.get(change_url(application(program))).content.decode()
-    assert re.search(r"div\.breadcrumbs a \{[^}]*text-decoration: underline", html)
+    # The rule lives in the admin's stylesheet (the CSP allows no inline style), linked from every page.
+    assert "css/admin-hana.css" in html
+    with open(finders.find("css/admin-hana.css"), encoding="utf-8") as css:
+        assert re.search(r"div\.breadcrumbs a \{[^}]*text-decoration: underline", css.read())

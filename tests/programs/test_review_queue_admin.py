@@ -290,7 +290,7 @@ def test_own_history_page_shows_who_changed_what_and_is_logged(caseworker_client
     event = AuditEvent.objects.get(action="programs.application.viewed")
     assert event.actor == caseworker_a
     assert event.target_id == str(application.pk)
-    assert event.data == {"page": "history"}
+    assert event.data == {"page": "history", "reference": "HN-2026-900001"}
 
 
 def test_history_page_of_an_application_that_was_a_draft(caseworker_client, own):

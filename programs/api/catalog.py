@@ -31,10 +31,17 @@ class ProgramListSerializer(serializers.ModelSerializer):
     title = LocalizedField("title")
     summary = LocalizedField("summary")
     owner = serializers.CharField(source="owner_name", read_only=True)
-    district = serializers.CharField(source="district.code", default=None, read_only=True)
+    district = serializers.CharField(
+        source="district.code",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="The owning district's code; null for a city-wide program.",
+    )
     city = serializers.CharField(source="city.code", read_only=True)
     is_open = serializers.BooleanField(source="is_open_now", read_only=True)
-    url = serializers.URLField(source="get_absolute_url", read_only=True)
+    # A path on this site (e.g. /programs/12/), not an absolute URI.
+    url = serializers.CharField(source="get_absolute_url", read_only=True, help_text="The program's page.")
 
     class Meta:
         model = Program

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from households.selectors import household_for
 from portal.api.caching import SharedCacheMixin
+from portal.api.errors import error_response
 from portal.api.fields import LocalizedField
 from portal.i18n import is_english
 
@@ -195,7 +196,10 @@ class ProgramViewSet(
 
     @extend_schema(
         summary="Am I eligible?",
-        responses={200: OutcomeSerializer, 404: OpenApiResponse(description="No household profile yet")},
+        responses={
+            200: OutcomeSerializer,
+            404: error_response("No such program, or no household profile yet."),
+        },
     )
     @action(detail=True, methods=["get"], permission_classes=[IsResidentWithProfile], filterset_class=None)
     def eligibility(self, request: Request, pk: str | None = None) -> Response:
@@ -205,7 +209,7 @@ class ProgramViewSet(
 
     @extend_schema(
         summary="Programs I may qualify for",
-        responses={200: ProgramListSerializer(many=True)},
+        responses={200: ProgramListSerializer(many=True), 404: error_response("No household profile yet.")},
     )
     @action(
         detail=False,

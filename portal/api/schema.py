@@ -14,6 +14,9 @@ written once, from what the view is made of, and so covers every API view, prese
   ("10:00:00+09:00"): the API writes local (Seoul) times without one, as "10:00" where the field's
   format says so (``TimeField(format="%H:%M")``), else "10:00:00"; the schema gives the pattern of
   what is written, and reads either.
+
+The hooks are AutoSchema's own methods (drf-spectacular is pinned); tests/portal/test_api_schema_truth.py
+says what they must produce, so an upgrade that changes them fails there first.
 """
 
 from __future__ import annotations

@@ -19,7 +19,9 @@ import os
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.urls import resolve
@@ -60,7 +62,15 @@ def api(settings, monkeypatch):
     # The throttles read their rates when DRF loads (a class attribute): a rate of None lets all through.
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", dict.fromkeys(("anon", "user", "kiosk")))
     settings.KIOSK_BAD_TOKEN_LIMIT = 1_000_000
-    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    # Django's WSGI handler closes the database connection after each request; on PostgreSQL that ends
+    # the test's transaction. The test client keeps it open the same way: by not listening.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 def _session(email: str) -> dict[str, dict[str, str]]:
@@ -87,6 +97,7 @@ IDENTITIES = {
 @pytest.mark.parametrize("identity", IDENTITIES)
 def test_api_answers_as_its_schema_says(api, identity):
     credentials = IDENTITIES[identity]()
+    _assert_recognised(api, identity, credentials)
     failures: list[str] = []
     for result in api.get_all_operations():
         operation = result.ok()
@@ -98,6 +109,20 @@ def test_api_answers_as_its_schema_says(api, identity):
             except (Exception, BaseExceptionGroup) as error:
                 failures.append(f"{operation.label} [{mode.value}]: {error}")
     assert not failures, f"{len(failures)} failing operations as {identity}:\n\n" + "\n\n".join(failures)
+
+
+def _assert_recognised(api, identity: str, credentials) -> None:
+    """The fuzz goes through schemathesis's own transport: check there that the caller is who it says
+    (a session cookie it dropped would fuzz every operation as anonymous, and pass)."""
+    inbox = api["/api/v1/inbox/"]["GET"].Case().call(**credentials).status_code
+    pickup = (
+        api["/api/v1/kiosk/pickup/"]["POST"]
+        .Case(body={"compartment": "Z-99", "code": "000000"}, media_type="application/json")
+        .call(**credentials)
+        .status_code
+    )
+    assert (inbox == 200) == (identity in ("resident", "caseworker")), inbox
+    assert (pickup != 401) == (identity == "kiosk"), pickup
 
 
 def _known_ids(path: str) -> list[int]:

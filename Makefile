@@ -10,12 +10,13 @@ PORT   ?= 8000
 # environment names another address.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint browser wrk bench topology lock install install-dev migrate demo messages clean help
+.PHONY: run test fuzz lint browser wrk bench topology lock install install-dev migrate demo messages clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    - install, migrate, load demo data, print demo accounts, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install dev dependencies, lint (ruff, the import layers), check migrations, run the suite"
+	@echo "make fuzz   - a long schemathesis run of the API against its OpenAPI schema (FUZZ_EXAMPLES=$(FUZZ_EXAMPLES))"
 	@echo "make bench  - city-scale benchmarks and gunicorn throughput (set DATABASE_URL to Postgres for real figures)"
 	@echo "make topology - the production topology under faults (needs PostgreSQL and Redis)"
 	@echo "make lock   - re-resolve constraints.txt after changing a pin in pyproject.toml"
@@ -68,6 +69,12 @@ lint: install-dev
 
 test: lint browser
 	$(PY) -m pytest -n auto
+
+# The API against its OpenAPI schema (tests/portal/test_api_fuzz.py), with many more examples per operation
+# than the suite's run, drawn afresh each time. FUZZ_EXAMPLES=2000 make fuzz for a longer one.
+FUZZ_EXAMPLES ?= 300
+fuzz: install-dev
+	HANA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) HANA_FUZZ_RANDOM=1 $(PY) -m pytest -n auto -m fuzz -p no:cacheprovider tests/portal/test_api_fuzz.py
 
 # Best effort: the browser test needs Debian's chromium. Installed only when running as root and it is
 # missing; otherwise a note, and the browser test skips with its reason. Never fails the target.

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.errors import error_response
 from portal.models import District, Neighbourhood
 
 from .models import Consent, Household
@@ -100,18 +101,30 @@ class MyHouseholdView(APIView):
     def _instance(self, request: Request) -> Household | None:
         return Household.objects.select_related("district", "neighbourhood").filter(user=request.user).first()
 
-    @extend_schema(responses=HouseholdSerializer)
+    @extend_schema(responses={200: HouseholdSerializer, 404: error_response("No household profile yet.")})
     def get(self, request: Request) -> Response:
         household = self._instance(request)
         if household is None:
             raise NotFound(_("You have not registered a household profile yet."))
         return Response(HouseholdSerializer(household, context=self._context(request)).data)
 
-    @extend_schema(request=HouseholdSerializer, responses=HouseholdSerializer)
+    @extend_schema(
+        request=HouseholdSerializer,
+        responses={
+            200: HouseholdSerializer,
+            201: OpenApiResponse(HouseholdSerializer, description="The profile was created."),
+        },
+    )
     def put(self, request: Request) -> Response:
         return self._save(request, partial=False)
 
-    @extend_schema(request=HouseholdSerializer, responses=HouseholdSerializer)
+    @extend_schema(
+        request=HouseholdSerializer,
+        responses={
+            200: HouseholdSerializer,
+            404: error_response("No household profile yet: PUT creates it."),
+        },
+    )
     def patch(self, request: Request) -> Response:
         return self._save(request, partial=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from households.selectors import household_for
 from portal.api.caching import SharedCacheMixin
+from portal.api.errors import error_response
 from portal.api.fields import LocalizedField
 from portal.i18n import is_english
 
@@ -31,10 +32,17 @@ class ProgramListSerializer(serializers.ModelSerializer):
     title = LocalizedField("title")
     summary = LocalizedField("summary")
     owner = serializers.CharField(source="owner_name", read_only=True)
-    district = serializers.CharField(source="district.code", default=None, read_only=True)
+    district = serializers.CharField(
+        source="district.code",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="The owning district's code; null for a city-wide program.",
+    )
     city = serializers.CharField(source="city.code", read_only=True)
     is_open = serializers.BooleanField(source="is_open_now", read_only=True)
-    url = serializers.URLField(source="get_absolute_url", read_only=True)
+    # A path on this site (e.g. /programs/12/), not an absolute URI.
+    url = serializers.CharField(source="get_absolute_url", read_only=True, help_text="The program's page.")
 
     class Meta:
         model = Program
@@ -188,7 +196,10 @@ class ProgramViewSet(
 
     @extend_schema(
         summary="Am I eligible?",
-        responses={200: OutcomeSerializer, 404: OpenApiResponse(description="No household profile yet")},
+        responses={
+            200: OutcomeSerializer,
+            404: error_response("No such program, or no household profile yet."),
+        },
     )
     @action(detail=True, methods=["get"], permission_classes=[IsResidentWithProfile], filterset_class=None)
     def eligibility(self, request: Request, pk: str | None = None) -> Response:
@@ -198,7 +209,7 @@ class ProgramViewSet(
 
     @extend_schema(
         summary="Programs I may qualify for",
-        responses={200: ProgramListSerializer(many=True)},
+        responses={200: ProgramListSerializer(many=True), 404: error_response("No household profile yet.")},
     )
     @action(
         detail=False,

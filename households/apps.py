@@ -11,6 +11,10 @@ class HouseholdsConfig(AppConfig):
 
         from . import receivers  # noqa: F401 - connects the account-deletion receiver
         from .phone import verification_code_stuck
+        from .retention import register_retention
 
         # A verification text stuck mid-send is cancelled (its code blanked), never repeated blindly.
         register_stuck_handler("phone.verification_code", verification_code_stuck)
+
+        # Its classes in the core's retention table (the core imports no app).
+        register_retention()

@@ -13,6 +13,11 @@ class LockersConfig(AppConfig):
     verbose_name = _("Parcel lockers")
 
     def ready(self) -> None:
+        from .retention import register_retention
+
+        # Its classes in the core's retention table (the core imports no app).
+        register_retention()
+
         from portal.notifications import register_stuck_handler
 
         from . import receivers  # noqa: F401 - connects the account-deletion and phone-verified receivers

@@ -19,6 +19,7 @@ class PortalConfig(AppConfig):
             pagecache,
         )
         from .models import City, District, Neighbourhood
+        from .retention_classes import register_core_classes
         from .roles import ensure_role_groups
         from .staff_session import start_clock_on_login
         from .unicodetext import normalize_instance
@@ -29,6 +30,8 @@ class PortalConfig(AppConfig):
         pre_save.connect(normalize_instance, dispatch_uid="hana.nfc_text")
         # Place names appear on every public page that lists programs or spaces.
         pagecache.watch(City, District, Neighbourhood)
+        # The retention table: the core's classes here, each app's from its own ready().
+        register_core_classes()
 
         # Permissions exist only after migrate has run, so the role groups are synced there.
         post_migrate.connect(ensure_role_groups, dispatch_uid="hana.ensure_role_groups")

@@ -205,6 +205,7 @@ CELERY_TASK_ANNOTATIONS = {
     "portal.exports.tasks.run_export_job": _LONG,
     "portal.performance.tasks.generate_monthly_reports": _LONG,
     "portal.exports.tasks.expire_exports": _BATCH,
+    "portal.tasks.run_retention": _LONG,
     "programs.tasks.draw_due_lotteries": _BATCH,
     "programs.tasks.sweep_unjudged_applications": _BATCH,
     "spaces.tasks.send_booking_reminders": _BATCH,
@@ -296,10 +297,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "safety.lockers.tasks.mark_overdue_parcels",
         "schedule": crontab(minute="*/15"),
     },
-    # Large exports' files are private and short-lived: removed 7 days after they were made.
-    "expire-exports": {
-        "task": "portal.exports.tasks.expire_exports",
+    # Retention by policy (portal/retention.py), nightly: old messages and audit events, rejected
+    # applications' documents, finished bookings' purposes, parcels, export files (the old
+    # "expire-exports" job is one of its classes), dormant accounts. A night missed is caught up the next.
+    "retention": {
+        "task": "portal.tasks.run_retention",
         "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 20 * 60 * 60},
     },
     # Community spaces: a reminder the day before each booking (hourly catches bookings made late).
     "booking-reminders": {
@@ -599,6 +603,37 @@ PHONE_CODE_RESEND_SECONDS = env.int("PHONE_CODE_RESEND_SECONDS", default=60)
 PHONE_CODE_DAILY_LIMIT = env.int("PHONE_CODE_DAILY_LIMIT", default=5)
 # An export of more rows than this is written by the worker in the background (reports.exports).
 EXPORT_DIRECT_MAX_ROWS = env.int("EXPORT_DIRECT_MAX_ROWS", default=50_000)
+
+# --- Retention (portal/retention.py) ---------------------------------------------------------------
+# How long each class of personal data is kept, in days (env RETENTION_<CLASS>_DAYS). One table: the
+# nightly job applies these and the privacy page (/privacy/) tells residents the same numbers. Defaults
+# follow PIPA practice — keep no longer than the purpose needs; access records at least 2 years.
+# Sent, failed and cancelled messages (the outbox and in-app inbox): a year of "what we told you".
+RETENTION_NOTIFICATIONS_DAYS = env.int("RETENTION_NOTIFICATIONS_DAYS", default=365)
+# Audit and access log: PIPA's safety-measure standard asks for at least 2 years; we keep 3.
+RETENTION_AUDIT_DAYS = env.int("RETENTION_AUDIT_DAYS", default=3 * 365)
+if RETENTION_AUDIT_DAYS < 2 * 365:
+    raise ImproperlyConfigured("RETENTION_AUDIT_DAYS must be at least 730 (PIPA: access records ≥ 2 years).")
+# Documents of rejected applications, counted from the decision: 180 days covers an administrative
+# appeal (행정심판: within 180 days of the decision), then the files go.
+RETENTION_REJECTED_DOCUMENTS_DAYS = env.int("RETENTION_REJECTED_DOCUMENTS_DAYS", default=180)
+# Finished bookings (ended, cancelled or refused): the purpose text is blanked after a year.
+RETENTION_BOOKINGS_DAYS = env.int("RETENTION_BOOKINGS_DAYS", default=365)
+# Parcels picked up or returned: what identifies the parcel is blanked after 90 days (fee disputes).
+RETENTION_PARCELS_DAYS = env.int("RETENTION_PARCELS_DAYS", default=90)
+# Large export files (reports): private and short-lived.
+RETENTION_EXPORTS_DAYS = env.int("RETENTION_EXPORTS_DAYS", default=7)
+# Resident accounts with no login for this long are anonymised (households' account deletion). The
+# statutory one-year dormancy rule (유효기간제) was lifted in 2023; programs run yearly, so a resident
+# who logs in once a year must keep their account: 3 years.
+RETENTION_DORMANT_ACCOUNTS_DAYS = env.int("RETENTION_DORMANT_ACCOUNTS_DAYS", default=3 * 365)
+for _name in [n for n in dir() if n.startswith("RETENTION_") and n.endswith("_DAYS")]:
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+# Rows pruned per transaction (the job walks each class by primary key, never loading it whole).
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1_000)
+if RETENTION_BATCH_SIZE < 1:
+    raise ImproperlyConfigured("RETENTION_BATCH_SIZE must be at least 1.")
 
 # --- Observability --------------------------------------------------------------------------------
 # First in the chain: every request gets its id (X-Request-ID from the trusted proxy when it is at

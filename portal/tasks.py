@@ -53,3 +53,11 @@ def reap_stuck_notifications() -> dict[str, int]:
 @shared_task
 def relay_task_outbox() -> int:
     return outbox.relay()
+
+
+@shared_task(name="portal.tasks.run_retention")
+def run_retention() -> dict[str, int]:
+    """The nightly retention job (beat). Idempotent: a rerun finds nothing left to prune."""
+    from .retention import retention_run
+
+    return retention_run()

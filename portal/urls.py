@@ -16,6 +16,7 @@ handler500 = "portal.views.server_error"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("privacy/", views.privacy, name="privacy"),
     path("metrics", metrics_view, name="metrics"),
     path("programs/", include("programs.urls")),
     path("safety/", include("safety.urls")),

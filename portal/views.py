@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language as django_set_language
 
-from . import heartbeat
+from . import heartbeat, retention
 from .api.errors import error_body, too_large_message
 
 # What /healthz answers 503 for, and what only makes it "degraded" (200). The orchestrator restarts a
@@ -191,3 +191,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
             500, "server_error", _("Sorry, there is a problem with the service. Please try again later.")
         )
     return render(request, "500.html", status=500)
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice: the retention periods come from the same table the nightly job applies."""
+    return render(request, "privacy.html", {"retention_classes": retention.data_classes()})

@@ -7,6 +7,11 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self) -> None:
+        from .retention import register_retention
+
+        # Its classes in the core's retention table (the core imports no app).
+        register_retention()
+
         from portal import pagecache
 
         from . import receivers  # noqa: F401  (connects the receivers)

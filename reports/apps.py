@@ -20,3 +20,8 @@ class ReportsConfig(AppConfig):
         # Every process (web, beat, worker, tests) registers the export and report tasks, not only a
         # worker whose autodiscovery imports `reports.tasks`: the web queues them by name.
         from . import tasks  # noqa: F401
+
+        # Export files in the core's retention table (the core imports no app).
+        from .exports.retention import register_retention
+
+        register_retention()

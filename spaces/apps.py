@@ -9,6 +9,11 @@ class SpacesConfig(AppConfig):
     verbose_name = _("Community spaces")
 
     def ready(self) -> None:
+        from .retention import register_retention
+
+        # Its classes in the core's retention table (the core imports no app).
+        register_retention()
+
         from portal import pagecache
 
         from . import receivers  # noqa: F401  (connects the receivers)

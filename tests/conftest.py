@@ -7,6 +7,26 @@ from django.core.cache import cache
 from django.db import connection
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_may_empty_the_audit_table() -> None:
+    """On PostgreSQL the audit table refuses TRUNCATE (portal migration 0009) unless the transaction
+    sets hana.audit_maintenance; the test database's flush (after each transactional test) truncates
+    every table, so it alone sets it, inside its own transaction. Tests still see the trigger."""
+    if connection.vendor != "postgresql":
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    if getattr(DatabaseOperations.execute_sql_flush, "_hana", False):
+        return
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return original(self, ["SELECT set_config('hana.audit_maintenance', 'on', true)", *sql_list])
+
+    execute_sql_flush._hana = True
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+
+
 def pytest_collection_modifyitems(config, items):
     """Skip, with a reason, the tests that need a service this run does not have."""
     import os

@@ -35,7 +35,8 @@ from portal.timeutils import local_midnight, local_zone, to_local
 PERSONAL_PERMISSION = "portal.export_personal_data"
 # Exports up to this many rows download at once; larger ones run as a background job.
 EXPORT_DIRECT_MAX_ROWS = 50_000
-# How long a finished job's file stays downloadable.
+# How long a finished job's file stays downloadable (settings: RETENTION_EXPORTS_DAYS, the retention
+# table's "exports" class).
 EXPORT_RETENTION_DAYS = 7
 # An XLSX sheet holds 1,048,576 rows, one of which is the header.
 XLSX_MAX_ROWS = 1_048_575
@@ -48,7 +49,7 @@ def direct_max_rows() -> int:
 
 
 def retention_days() -> int:
-    return int(getattr(settings, "EXPORT_RETENTION_DAYS", EXPORT_RETENTION_DAYS))
+    return int(getattr(settings, "RETENTION_EXPORTS_DAYS", EXPORT_RETENTION_DAYS))
 
 
 class ExportRefused(PermissionDenied):

@@ -180,7 +180,7 @@ def _log_export(
     job: ExportJob | None = None,
     ip_address: str | None = None,
 ):
-    event = audit_log(
+    return audit_log(
         actor=actor,
         action=AUDIT_ACTION,
         target=job,
@@ -194,11 +194,8 @@ def _log_export(
             "personal_data": personal_data,
             **({"job": str(job.pk)} if job is not None else {}),
         },
+        ip_address=ip_address,  # the job's requester's, written with the event (it is append-only)
     )
-    if ip_address and not event.ip_address:
-        event.ip_address = ip_address
-        event.save(update_fields=["ip_address"])
-    return event
 
 
 # --- the background job --------------------------------------------------------------------------------
@@ -394,31 +391,49 @@ def job_download_log(*, user: User, job: ExportJob, request: HttpRequest | None 
     )
 
 
-def exports_expire(*, now=None) -> int:
-    """Delete the files of finished jobs past their expiry and mark them expired; returns how many.
+def exports_due(*, now, cutoff=None):
+    """Jobs the retention job's "exports" class takes: finished ones past their expiry (the period,
+    RETENTION_EXPORTS_DAYS, was fixed into expires_at when the file was made, and the job page shows
+    that date), and jobs lost with their worker a day ago (still "running")."""
+    return ExportJob.objects.filter(
+        Q(status=Status.DONE, expires_at__lte=now)
+        | Q(status=Status.RUNNING, started_at__lt=now - timedelta(days=1))
+    )
 
-    Also closes jobs lost with their worker a day ago (still "running"), deleting any file such a job
-    uploaded before it was lost (the spooled temporary file itself vanished with its process).
+
+def exports_prune(*, pks, now) -> int:
+    """Delete the files of these due jobs and close them; returns how many finished files expired.
+
+    A lost job is marked failed, deleting any file it uploaded before it was lost (the spooled
+    temporary file itself vanished with its process). Files are deleted before the rows change, so a
+    run stopped between the two finds the job still due and deletes again (a missing file is no error,
+    locally or on S3).
     """
-    now = now or timezone.now()
     storage = _job_storage()
-    lost = ExportJob.objects.filter(status=Status.RUNNING, started_at__lt=now - timedelta(days=1))
-    for job in lost.only("pk", "format"):
-        storage.delete(job_file_name(job))
-        storage.delete(job_file_name(job) + ".part")  # written by versions that wrote in place
-        ExportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
-            status=Status.FAILED,
-            error=_("The export was interrupted. Please start it again."),
-            finished_at=now,
-        )
     expired = 0
-    for job in ExportJob.objects.filter(status=Status.DONE, expires_at__lte=now).only("pk", "file"):
+    for job in ExportJob.objects.filter(pk__in=pks).only("pk", "format", "status", "file"):
+        if job.status == Status.RUNNING:
+            storage.delete(job_file_name(job))
+            storage.delete(job_file_name(job) + ".part")  # written by versions that wrote in place
+            ExportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+                status=Status.FAILED,
+                error=_("The export was interrupted. Please start it again."),
+                finished_at=now,
+            )
+            continue
         if job.file:
-            storage.delete(job.file.name)  # a missing file is no error, locally or on S3
+            storage.delete(job.file.name)
         expired += ExportJob.objects.filter(pk=job.pk, status=Status.DONE).update(
             status=Status.EXPIRED, file=""
         )
     return expired
+
+
+def exports_expire(*, now=None) -> int:
+    """Expire due export files now, outside the nightly retention run; returns how many expired."""
+    from portal.retention import get, prune_class
+
+    return prune_class(get("exports"), now=now or timezone.now())
 
 
 def job_file_name(job: ExportJob) -> str:

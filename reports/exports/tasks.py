@@ -20,7 +20,8 @@ def run_export_job(job_id: str) -> str:
 
 @shared_task(name="portal.exports.tasks.expire_exports")
 def expire_exports() -> int:
-    """Delete the files of export jobs past their expiry (run daily from beat)."""
+    """Delete the files of export jobs past their expiry. Beat no longer queues it (the nightly
+    retention job does this as its "exports" class); kept so messages already queued still run."""
     from .services import exports_expire
 
     return exports_expire()

@@ -15,6 +15,7 @@ def test_managers_see_the_dashboard_link_in_the_admin(client, manager_a, city_ad
     assert 'href="/reports/exports/"' in page  # caseworkers export what they may view
 
 
-def test_the_export_files_are_expired_by_beat(settings):
+def test_the_export_files_are_expired_by_the_nightly_retention_job(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "portal.exports.tasks.expire_exports" in tasks
+    # The nightly retention job, whose "exports" class expires them (tests/reports/test_retention_exports.py).
+    assert "portal.tasks.run_retention" in tasks

@@ -95,13 +95,18 @@ def test_signup_then_the_emailed_link_verifies_logs_in_and_lets_the_resident_app
     assert draft.status_code in (200, 201), draft.content
 
 
-def test_an_unverified_resident_may_log_in(client):
-    UserFactory(email="later@example.kr", email_verified=False)
+def test_an_unverified_resident_may_log_in_and_send_a_new_link(client):
+    user = UserFactory(email="later@example.kr", email_verified=False)
 
     response = client.post(LOGIN, {"login": "later@example.kr", "password": PASSWORD})
 
     assert response.status_code == 302
-    assert logged_in_user_id(client) is not None
+    assert int(logged_in_user_id(client)) == user.pk
+    resend = client.post(reverse("account_email"), {"action_send": "", "email": "later@example.kr"})
+    assert resend.status_code == 302
+    path = link_in(mail.outbox[-1], "/accounts/confirm-email/")
+    client.post(path)
+    assert EmailAddress.objects.get(user=user).verified
 
 
 # --- unverified: no applying, booking or requesting ---------------------------------------------------
@@ -131,7 +136,8 @@ def test_unverified_cannot_apply_web_or_api(client, unverified):
     )
 
     body = page.content.decode()
-    assert "Verify your email address" in body or "이메일 주소를 인증하세요" in body
+    assert "이메일 주소를 인증하세요" in body
+    assert f'href="{reverse("account_email")}"' in body  # where a new link is sent from
     assert_error(api, 403, "email_unverified")
     assert not Application.objects.exists()
 
@@ -147,7 +153,8 @@ def test_unverified_cannot_book_web_or_api(client, unverified):
     )
 
     body = page.content.decode()
-    assert "Verify your email address" in body or "이메일 주소를 인증하세요" in body
+    assert "이메일 주소를 인증하세요" in body
+    assert f'href="{reverse("account_email")}"' in body
     assert_error(api, 403, "email_unverified")
     assert not Booking.objects.exists()
 

@@ -349,3 +349,15 @@ def test_staff_otp_default_follows_debug(debug, expected):
         check=True,
     )
     assert out.stdout.strip() == str(expected)
+
+
+@pytest.mark.parametrize(
+    "name", ["account_email", "account_change_password", "usersessions_list", "account_reset_password"]
+)
+def test_allauth_pages_wear_the_house_layout(client, name):
+    login(client, UserFactory())
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == 200
+    assert 'class="site-header"' in response.content.decode()

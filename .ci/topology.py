@@ -120,6 +120,8 @@ class Topology:
                 "PATH": f"{self.venv / 'bin'}:{env.get('PATH', '/usr/bin:/bin')}",
                 "DJANGO_SETTINGS_MODULE": "portal.settings",
                 "DEBUG": "false",
+                # Off without DEBUG by default; staff here log in with a password only (no TOTP device).
+                "STAFF_OTP_REQUIRED": "false",
                 "SECRET_KEY": "topology-" + uuid.uuid4().hex,
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 # The nodes are reached over plain HTTP here; TLS would be the proxy's.
@@ -288,7 +290,7 @@ class Client:
         self.session.get(self.url("/accounts/login/"), timeout=10).raise_for_status()
         response = self.session.post(
             self.url("/accounts/login/"),
-            data={"username": email_address, "password": password},
+            data={"login": email_address, "password": password},  # allauth's form
             headers={"X-CSRFToken": self.csrf, "Referer": self.url("/accounts/login/")},
             allow_redirects=False,
             timeout=10,

@@ -6,6 +6,7 @@ Everything else the journey uses comes from `load_demo` (staff accounts, distric
 
 from datetime import date, timedelta
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
@@ -66,6 +67,10 @@ for n in range(RESIDENTS):
     if created:
         user.password = password_hash
         user.save(update_fields=["password"])
+    # A verified address (allauth): only verified accounts apply.
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )
     Household.objects.get_or_create(
         user=user,
         defaults={

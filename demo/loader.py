@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import models, transaction
@@ -387,6 +388,15 @@ def _expected_groups(role: str) -> set[str]:
 
 
 def _ensure_user(account: DemoAccount) -> User:
+    user = _ensure_user_row(account)
+    # A verified primary address (allauth): demo residents may apply and book straight away.
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )
+    return user
+
+
+def _ensure_user_row(account: DemoAccount) -> User:
     user = User.objects.filter(email=account.email).first()
     if user is None:
         return User.objects.create_user(

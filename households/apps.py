@@ -10,6 +10,7 @@ class HouseholdsConfig(AppConfig):
         from portal.notifications import register_stuck_handler
 
         from . import receivers  # noqa: F401 - connects the account-deletion receiver
+        from . import sessions  # noqa: F401  (records each login's session for the sessions page)
         from .phone import verification_code_stuck
         from .retention import register_retention
 

@@ -1,9 +1,8 @@
-"""Resident-facing forms: sign-up, login and the household profile."""
+"""Resident-facing forms: the household profile and the password check before deleting an account."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import District, Neighbourhood, User
@@ -22,38 +21,6 @@ class WonField(forms.IntegerField):
         if isinstance(value, str):
             value = value.replace(",", "").replace("원", "").replace("₩", "").strip()
         return super().to_python(value)
-
-
-class SignupForm(BaseUserCreationForm):
-    class Meta:
-        model = User
-        fields = ("email",)
-        labels = {"email": _("Email address")}
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this email address already exists. Log in, or reset your password.")
-            )
-        return email
-
-    def save(self, commit: bool = True) -> User:
-        user = super().save(commit=False)
-        user.role = User.Role.RESIDENT
-        if commit:
-            user.save()
-        return user
-
-
-class LoginForm(AuthenticationForm):
-    username = forms.EmailField(
-        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
-
-    def clean_username(self) -> str:
-        # Addresses are stored lower-cased at sign-up; "Hana@Example.kr" must find the same account.
-        return self.cleaned_data["username"].strip().lower()
 
 
 class HouseholdForm(forms.ModelForm):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
@@ -49,9 +50,29 @@ PROFILE_FIELDS = (
 class HouseholdError(DomainError):
     """A refusal about the resident's own profile (e.g. it is missing when they apply or book)."""
 
+    # Not a bad request: the account may not do this yet (it can once its address is verified).
+    status_by_code: ClassVar[dict[str, int]] = {"email_unverified": 403}
+
+
+def email_verified(user: User) -> bool:
+    """Whether the user's address is verified (allauth's EmailAddress for that very address)."""
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
 
 def applicant_household(user: User) -> Household:
-    """The household a user applies as; refused when the profile or its consent is missing."""
+    """The household a user applies, books and requests as: the one check every such service makes.
+
+    Refused when the account's email address is not verified yet (issue 14: residents may log in,
+    but not act, before it is), or when the profile or its consent is missing.
+    """
+    if not email_verified(user):
+        raise HouseholdError(
+            "email_unverified",
+            _(
+                "Verify your email address first: open the link we emailed you, or send a new one "
+                "from your email settings (Account > Email addresses)."
+            ),
+        )
     household = (
         Household.objects.select_related("district").filter(user=user, anonymized_at__isnull=True).first()
     )

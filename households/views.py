@@ -1,20 +1,22 @@
-"""Resident account pages: sign-up, household profile, consents, data download and account deletion."""
+"""Resident account pages: household profile, consents, data download and account deletion.
+
+Sign-up, login, logout, email verification, password reset and sessions are django-allauth's
+(households.accounts is its adapter)."""
 
 from __future__ import annotations
 
 import json
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from .forms import HouseholdForm, PasswordConfirmForm, SignupForm
+from .forms import HouseholdForm, PasswordConfirmForm
 from .models import Consent, Household
 from .phone import phone_needs_verification
 from .services import (
@@ -26,19 +28,6 @@ from .services import (
     consent_withdraw,
     household_save,
 )
-
-
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("households:profile")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        # The signup form already checked the password; log in with the plain model backend.
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Your account is ready. Now tell us about your household."))
-        return redirect("households:profile_edit")
-    return render(request, "households/signup.html", {"form": form})
 
 
 @login_required
@@ -133,10 +122,3 @@ def account_delete_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your account is deleted and your personal data erased."))
         return redirect("home")
     return render(request, "households/account_delete.html", {"form": form})
-
-
-@require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    messages.info(request, _("You are logged out."))
-    return redirect("home")

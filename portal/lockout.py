@@ -1,7 +1,8 @@
 """What django-axes counts a login failure against: the account, named as every login form names it.
 
-Hana's login forms (the resident's and the admin's) post the email address as ``username``: Django's
-AuthenticationForm names the field that way whatever USERNAME_FIELD is. axes looked for ``email``
+Hana's login forms post the email address as ``login`` (the residents', allauth's) or ``username``
+(the admin's: Django's AuthenticationForm names the field that way whatever USERNAME_FIELD is); allauth
+authenticates with ``email=``. axes looked for ``email``
 (USERNAME_FIELD) and recorded every attempt without an account, so no account was ever locked.
 """
 
@@ -11,14 +12,14 @@ from django.http import HttpRequest
 
 
 def login_username(request: HttpRequest | None, credentials: dict | None = None) -> str | None:
-    """The email address tried, lower-cased as accounts are stored (households.forms.LoginForm does
+    """The email address tried, lower-cased as accounts are stored (allauth and the user manager do
     the same), so "Target@Example.kr" and "target@example.kr" are one account's failures."""
     value = None
     if credentials:
-        value = credentials.get("username") or credentials.get("email")
+        value = credentials.get("username") or credentials.get("email") or credentials.get("login")
     if not value and request is not None:
         data = getattr(request, "data", None) or getattr(request, "POST", {})
-        value = data.get("username") or data.get("email")
+        value = data.get("login") or data.get("username") or data.get("email")
     if not isinstance(value, str):
         return None
     return value.strip().lower() or None

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "axes",
+    # Residents' accounts: sign-up with email verification, password reset, sessions (issue 14).
+    "allauth",
+    "allauth.account",
+    "allauth.usersessions",
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -79,6 +83,11 @@ MIDDLEWARE = [
     # Permissions-Policy, and `private, no-store` on every answer to a logged-in visitor (it reads the
     # user, so it comes after authentication).
     "portal.security_headers.SecurityHeadersMiddleware",
+    # allauth's request context (its emails and adapter read the current request).
+    "allauth.account.middleware.AccountMiddleware",
+    # Records each session's device, address and last use, so a resident can see and end them
+    # (allauth.usersessions' rows, refreshed at most every 5 minutes: households/sessions.py).
+    "households.sessions.SessionActivityMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the message middleware: it says why a staff member was logged out.
@@ -332,7 +341,8 @@ if TRUSTED_PROXY_COUNT < 0:
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out logins before checking a password
-    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",  # residents: email, any case
+    "django.contrib.auth.backends.ModelBackend",  # the admin's login form
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -341,6 +351,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "households:login"
+
+# django-allauth (account + usersessions only). Email is the login; there is no username.
+# Verification is mandatory at sign-up (a new account logs in by opening the emailed link), so a taken
+# address answers like a new one; a later login does not wait for it (households/accounts.py), but
+# applying, booking and requesting a kit do (households.services.applicant_household refuses with
+# "email_unverified").
+ACCOUNT_ADAPTER = "households.accounts.HanaAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link scanner fetching the link must not confirm it
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True  # in the browser that signed up
+# No answer tells whether an address has an account: a sign-up with a taken address looks like any
+# other (its owner gets an email), and a reset request for an unknown address looks sent.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hana] "
+# Throttles, keyed by the client address from TRUSTED_PROXY_COUNT (the adapter's get_client_ip);
+# axes' lockout on failed logins comes on top.
+ACCOUNT_RATE_LIMITS = {
+    "signup": env.str("ACCOUNT_SIGNUP_RATE", default="10/h/ip"),
+    "login": "30/m/ip",
+    # Per address only: the account's failures are axes' (AXES_FAILURE_LIMIT, with its lockout page).
+    "login_failed": "10/m/ip",
+    "reset_password": env.str("ACCOUNT_RESET_RATE", default="10/h/ip,3/h/key"),
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/180s/key",
+}
+USERSESSIONS_TRACK_ACTIVITY = False  # households.sessions does it, less often
 LOGIN_REDIRECT_URL = "households:profile"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -353,10 +396,11 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-# Every login form (ours, the admin's) posts the email as "username" while USERNAME_FIELD is "email",
-# where axes would look by default: attempts were recorded without an account and none was ever locked.
-# The callable reads "username", lower-cased as accounts are stored, so "A@x.kr" and "a@x.kr" count once.
-AXES_USERNAME_FORM_FIELD = "username"
+# The residents' login form (allauth) posts the email as "login", the admin's as "username", while
+# USERNAME_FIELD is "email", where axes would look by default: attempts were recorded without an account
+# and none was ever locked. The callable reads either, lower-cased as accounts are stored, so "A@x.kr"
+# and "a@x.kr" count once.
+AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "portal.lockout.login_username"
 # The client address from TRUSTED_PROXY_COUNT (django-ipware is not installed; axes would otherwise
 # use REMOTE_ADDR, i.e. the proxy, for everyone).
@@ -366,7 +410,9 @@ AXES_VERBOSE = False
 
 # Staff 2-step login (django-otp, TOTP): when on, /admin/ asks for a token from the staff member's
 # authenticator app and lets in only OTP-verified staff. Give staff a TOTP device before turning it on.
-STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=False)
+# On unless DEBUG: a production deployment asks for it without being told; turn it off explicitly with
+# STAFF_OTP_REQUIRED=false (local runs, CI's browser test).
+STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = "Hana"  # the name authenticator apps show next to the code
 # PIPA safeguard: a staff session ends after this many idle minutes (a warning shows 2 minutes before).
 STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)

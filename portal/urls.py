@@ -22,6 +22,9 @@ urlpatterns = [
     path("safety/", include("safety.urls")),
     path("spaces/", include("spaces.urls")),
     path("accounts/", include("households.urls")),
+    # allauth: email verification, password reset, sessions (and login/sign-up/logout, which the
+    # households: names above already answer on the same paths).
+    path("accounts/", include("allauth.urls")),
     path("lockers/", include("lockers.urls")),
     path("reports/dashboard/", include("reports.dashboard.urls")),
     path("reports/performance/", include("reports.performance.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from households.models import Consent, Household
@@ -39,6 +40,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.kr")
     password = factory.django.Password("correct-horse-battery-42")
     role = User.Role.RESIDENT
+
+    @factory.post_generation
+    def email_verified(self, create, extracted, **kwargs):
+        """A verified primary address (allauth), as every account that may apply or book has;
+        ``UserFactory(email_verified=False)`` leaves it unverified."""
+        if create:
+            EmailAddress.objects.update_or_create(
+                user=self,
+                email=self.email,
+                defaults={"primary": True, "verified": extracted is not False},
+            )
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):

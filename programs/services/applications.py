@@ -86,6 +86,7 @@ class ApplicationError(DomainError):
         "invalid_transition": 409,
         "full": 409,
         "locked": 409,
+        "email_unverified": 403,  # households.services.applicant_household's, kept when re-raised
     }
 
     def by_field(self) -> dict[str, list[str]]:

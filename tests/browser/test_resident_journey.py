@@ -14,9 +14,12 @@ test-artifacts/.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from django.utils import translation
 
 from programs.models import ApplicationStatus, ProgramQuestion
@@ -113,12 +116,17 @@ def test_resident_applies_and_caseworker_approves(
     resident = csp(browser.new_page(viewport={"width": 390, "height": 900}, locale="ko-KR"))  # a Korean phone
     screenshot_on_failure(resident)
 
-    # 1. Sign up and register the household.
+    # 1. Sign up, confirm the address from the emailed link, and register the household.
     resident.goto(f"{base}/accounts/signup/")
     resident.fill("input[name=email]", "new.resident@example.kr")
     resident.fill("input[name=password1]", PASSWORD)
     resident.fill("input[name=password2]", PASSWORD)
     resident.locator("main form button[type=submit]").click()
+    resident.wait_for_url("**/accounts/confirm-email/")
+    # ASCII only: in the Korean email the link is followed by Korean text without a space.
+    link = re.search(r"https?://[!-~]+?/accounts/confirm-email/[!-.0-~]+/", mail.outbox[-1].body).group(0)
+    resident.goto(base + urlsplit(link).path)
+    resident.locator("main form button[type=submit]").click()  # confirming logs in, on to the profile
     resident.wait_for_url("**/accounts/profile/edit/")
     resident.fill("input[name=name]", "이하나")
     resident.fill("input[name=birth_date]", "1995-03-02")

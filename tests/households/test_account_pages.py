@@ -55,31 +55,13 @@ def test_signup_with_weak_password_shows_the_error_and_keeps_the_email(client):
     )
 
     assert response.status_code == 200
-    assert response.context["form"].errors["password2"]
+    assert response.context["form"].errors["password1"]
     assert 'value="new.resident@example.kr"' in html(response)
     assert not User.objects.filter(email="new.resident@example.kr").exists()
     assert logged_in_user_id(client) is None
 
 
-def test_signup_with_an_existing_email_is_refused(client):
-    UserFactory(email="taken@example.kr")
-
-    response = client.post(
-        SIGNUP,
-        {
-            "email": "Taken@Example.kr",
-            "password1": "a-long-unique-pass-91",
-            "password2": "a-long-unique-pass-91",
-        },
-    )
-
-    assert response.status_code == 200
-    assert response.context["form"].errors["email"]
-    assert User.objects.filter(email__iexact="taken@example.kr").count() == 1
-    assert logged_in_user_id(client) is None
-
-
-def test_valid_signup_logs_in_and_goes_to_the_profile_form(client):
+def test_valid_signup_waits_for_the_emailed_link(client):
     response = client.post(
         SIGNUP,
         {
@@ -90,11 +72,11 @@ def test_valid_signup_logs_in_and_goes_to_the_profile_form(client):
     )
 
     assert response.status_code == 302
-    assert response.url == PROFILE_EDIT
+    assert response.url == reverse("account_email_verification_sent")
     user = User.objects.get(email="new@example.kr")
     assert user.role == User.Role.RESIDENT
     assert not user.is_staff
-    assert logged_in_user_id(client) == user.pk
+    assert logged_in_user_id(client) is None  # logged in by the link (test_accounts_allauth.py)
 
 
 # --- login throttling ------------------------------------------------------------------------------
@@ -104,13 +86,13 @@ def test_login_is_locked_after_the_failure_limit(client, settings):
     settings.AXES_ENABLED = True
     UserFactory(email="target@example.kr")
 
-    wrong = {"username": "target@example.kr", "password": "wrong-password-1"}
+    wrong = {"login": "target@example.kr", "password": "wrong-password-1"}
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert client.post(LOGIN, wrong).status_code == 200  # the form again, with its error
     # The failure that reaches the limit is answered with the lockout page already.
     assert client.post(LOGIN, wrong).status_code == 429  # django-axes 8's AXES_HTTP_RESPONSE_CODE default
 
-    response = client.post(LOGIN, {"username": "target@example.kr", "password": PASSWORD})
+    response = client.post(LOGIN, {"login": "target@example.kr", "password": PASSWORD})
 
     assert response.status_code == 429
     assert logged_in_user_id(client) is None
@@ -121,8 +103,8 @@ def test_login_with_the_right_password_before_the_limit_works(client, settings):
     user = UserFactory(email="resident@example.kr")
 
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        client.post(LOGIN, {"username": "resident@example.kr", "password": "wrong-password-1"})
-    response = client.post(LOGIN, {"username": "resident@example.kr", "password": PASSWORD})
+        client.post(LOGIN, {"login": "resident@example.kr", "password": "wrong-password-1"})
+    response = client.post(LOGIN, {"login": "resident@example.kr", "password": PASSWORD})
 
     assert response.status_code == 302
     assert logged_in_user_id(client) == user.pk
@@ -134,7 +116,7 @@ def test_login_accepts_the_email_in_the_case_it_was_typed_at_signup(client):
     client.post(reverse("households:logout"))
     assert logged_in_user_id(client) is None
 
-    response = client.post(LOGIN, {"username": "New@Example.kr", "password": PASSWORD})
+    response = client.post(LOGIN, {"login": "New@Example.kr", "password": PASSWORD})
 
     assert response.status_code == 302
     assert logged_in_user_id(client) == User.objects.get(email="new@example.kr").pk

@@ -28,7 +28,9 @@ def attempt(client, email: str, password: str, *, ip: str, xff: str | None = Non
     extra = {"REMOTE_ADDR": ip}
     if xff is not None:
         extra["HTTP_X_FORWARDED_FOR"] = xff
-    return client.post(url, {"username": email, "password": password}, **extra)
+    # The residents' form (allauth) names the email "login", the admin's "username".
+    field = "username" if url == ADMIN_LOGIN else "login"
+    return client.post(url, {field: email, "password": password}, **extra)
 
 
 def page(response) -> str:

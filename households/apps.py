@@ -9,8 +9,10 @@ class HouseholdsConfig(AppConfig):
     def ready(self) -> None:
         from portal.notifications import register_stuck_handler
 
-        from . import receivers  # noqa: F401 - connects the account-deletion receiver
-        from . import sessions  # noqa: F401  (records each login's session for the sessions page)
+        from . import (
+            receivers,  # noqa: F401 - connects the account-deletion receiver
+            sessions,  # noqa: F401  (records each login's session for the sessions page)
+        )
         from .phone import verification_code_stuck
         from .retention import register_retention
 

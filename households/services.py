@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
@@ -273,6 +274,7 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> None:
     # login-failure records that keep the address typed.
     notifications_forget_recipient(user=user)
     forget_login_records(user.email)
+    _forget_sign_in(user)
     audit_log(
         actor=user,
         action="households.account.deleted",
@@ -285,3 +287,12 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
+
+
+def _forget_sign_in(user: User) -> None:
+    """allauth's records of the account: its email addresses (confirmed or not) and its sessions, each
+    ended (the device and address kept for the sessions page go with them)."""
+    EmailAddress.objects.filter(user=user).delete()
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+    UserSession.objects.filter(user=user).delete()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,16 +34,15 @@ def english(client, settings):
 
 
 def _read(actor, subject, *, action="programs.application.viewed", at=None, district_=None, reference=""):
-    event = audit_log(
-        actor=actor,
-        action=action,
-        subject_user_id=subject.pk,
-        district=district_ if district_ is not None else subject.household.district,
-        data={"reference": reference} if reference else {},
-    )
-    if at is not None:
-        AuditEvent.objects.filter(pk=event.pk).update(created_at=at)
-    return event
+    # The event is written at `at` (the log is append-only on PostgreSQL: its time cannot be moved after).
+    with mock.patch("django.utils.timezone.now", return_value=at or timezone.now()):
+        return audit_log(
+            actor=actor,
+            action=action,
+            subject_user_id=subject.pk,
+            district=district_ if district_ is not None else subject.household.district,
+            data={"reference": reference} if reference else {},
+        )
 
 
 def test_a_caseworker_opening_an_application_in_the_admin_is_shown_without_their_name(

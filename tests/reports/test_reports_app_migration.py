@@ -8,6 +8,7 @@ portal.export_personal_data still holds it.
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from pathlib import Path
 
@@ -76,7 +77,15 @@ def _columns_added_since() -> list[tuple[type, object]]:
             if table not in tables or not model._meta.managed:
                 continue
             present = {c.name for c in connection.introspection.get_table_description(cursor, table)}
-            missing += [(model, f) for f in model._meta.local_concrete_fields if f.column not in present]
+            for field in model._meta.local_concrete_fields:
+                if field.column in present:
+                    continue
+                if field.is_relation and field.related_model._meta.db_table not in tables:
+                    # A link to a table made since (e.g. an application document's information
+                    # request): the column without its foreign key, which has nothing to point at yet.
+                    field = copy.copy(field)
+                    field.db_constraint = False
+                missing.append((model, field))
     return missing
 
 

@@ -79,7 +79,7 @@ def login(port: int, email: str, password: str) -> str:
             "Referer": f"https://127.0.0.1:{port}/accounts/login/",
             "Content-Type": "application/x-www-form-urlencoded",
         },
-        body=urlencode({"username": email, "password": password, "csrfmiddlewaretoken": token.group(1)}),
+        body=urlencode({"login": email, "password": password, "csrfmiddlewaretoken": token.group(1)}),
     )
     cookies.update(set_cookies(headers))
     if status != 302 or "sessionid" not in cookies:

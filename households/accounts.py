@@ -4,7 +4,7 @@ and every link in an account email points at SITE_URL.
 Verification (ACCOUNT_EMAIL_VERIFICATION = "mandatory") is enforced at sign-up only: a new account is
 not logged in until its link is opened, so signing up with a taken address (the owner is emailed)
 answers exactly like signing up with a new one. Logging in later does not wait for it
-(SignupEmailVerificationStage): an unverified resident may log in and look around, and is refused
+(households.account_stages): an unverified resident may log in and look around, and is refused
 only when applying, booking or requesting a kit (households.services.applicant_household).
 
 Links: allauth builds them from the request's host, which behind a proxy (or in a task) is not the
@@ -16,7 +16,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.stages import EmailVerificationStage
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
@@ -32,20 +31,11 @@ def site_url(url: str) -> str:
     return urlunsplit((site.scheme, site.netloc, bits.path, bits.query, bits.fragment))
 
 
-class SignupEmailVerificationStage(EmailVerificationStage):
-    """allauth's verification stage on sign-up only; a later login goes through unverified."""
-
-    def handle(self):
-        if self.login.signup:
-            return super().handle()
-        return None, True
-
-
 class HanaAccountAdapter(DefaultAccountAdapter):
     def get_login_stages(self) -> list[str]:
         stage = "allauth.account.stages.EmailVerificationStage"
         return [
-            f"{__name__}.SignupEmailVerificationStage" if path == stage else path
+            "households.account_stages.SignupEmailVerificationStage" if path == stage else path
             for path in super().get_login_stages()
         ]
 

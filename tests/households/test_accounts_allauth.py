@@ -361,3 +361,28 @@ def test_allauth_pages_wear_the_house_layout(client, name):
 
     assert response.status_code == 200
     assert 'class="site-header"' in response.content.decode()
+
+
+def test_the_adapter_loads_first_in_a_fresh_process():
+    """Django runs its checks in no fixed order; allauth's adapter check can be the first thing to
+    import Hana's adapter, which must then not drag in allauth's stages half-way (a circular import
+    that stopped `migrate` in a production install)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup()\n"
+        "from allauth.account.checks import adapter_check\n"
+        "assert adapter_check(None) == []\n"
+        "from allauth.account.adapter import get_adapter\n"
+        "assert any(s.endswith('SignupEmailVerificationStage') for s in get_adapter().get_login_stages())\n"
+    )
+    result = subprocess.run(  # noqa: S603 - this interpreter, our own code
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr

@@ -68,7 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (static files included), cached pages too.
-    "csp.middleware.CSPMiddleware",
+    "portal.security_headers.CachedPolicyCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Search terms typed decomposed (NFD, as some Mac keyboards send Hangul) are composed first.
     "portal.unicodetext.NormalizeQueryMiddleware",

@@ -215,3 +215,35 @@ def test_reports_from_one_address_are_rate_limited(client, caplog, monkeypatch):
 
 def test_a_report_must_be_posted(client):
     assert client.get("/csp-report").status_code == 405
+
+
+def test_the_policy_written_once_per_process_is_django_csps_and_views_may_still_change_it(rf):
+    """portal.security_headers.CachedPolicyCSPMiddleware writes the settings' policy from a copy made at
+    start-up; a response a view marked (@csp_update) or a request that used a nonce is built afresh."""
+    from csp.decorators import csp_update
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    from portal.security_headers import CachedPolicyCSPMiddleware
+
+    middleware = CachedPolicyCSPMiddleware(lambda request: HttpResponse("ok"))
+    plain = middleware(rf.get("/"))
+    assert plain["Content-Security-Policy"] == build_policy()
+
+    @csp_update({"img-src": ["https://tiles.example.org"]})
+    def view(request):
+        return HttpResponse("map")
+
+    updated = CachedPolicyCSPMiddleware(view)(rf.get("/map"))
+    assert "https://tiles.example.org" in updated["Content-Security-Policy"]
+
+    def nonce_view(request):
+        return HttpResponse(str(request.csp_nonce))
+
+    # Every case answers exactly what django-csp's own middleware answers.
+    from csp.middleware import CSPMiddleware
+
+    for handler in (lambda request: HttpResponse("ok"), view, nonce_view):
+        ours = CachedPolicyCSPMiddleware(handler)(rf.get("/x"))
+        theirs = CSPMiddleware(handler)(rf.get("/x"))
+        assert ours["Content-Security-Policy"] == theirs["Content-Security-Policy"]

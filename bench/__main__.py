@@ -139,7 +139,8 @@ def ensure_data(args: argparse.Namespace, *, everything: bool, reports: bool) ->
         wanted["applications"] = state.spec(total=args.applications)
     if everything:
         wanted["kit_requests"] = state.spec(total=args.kit_requests)
-    wanted["bookings"] = state.spec(total=args.bookings, rooms=args.booking_rooms)
+    if args.only != "outreach":  # the outreach rows need the households and programs alone
+        wanted["bookings"] = state.spec(total=args.bookings, rooms=args.booking_rooms)
     todo = state.stale(wanted)
     if "base" in todo or (todo and connection.vendor != "postgresql"):
         # Other sizes, or an incomplete data set (a run stopped while generating): start from nothing.
@@ -203,12 +204,16 @@ def main() -> int:
         help="throughput rows: the first of the two TCP ports their gunicorns listen on; default: free ones",
     )
     parser.add_argument(
-        "only", nargs="?", choices=["spaces", "reports", "throughput"], help="run only this group of rows"
+        "only",
+        nargs="?",
+        choices=["spaces", "reports", "throughput", "outreach"],
+        help="run only this group of rows",
     )
     args = parser.parse_args()
     everything = args.only is None
     spaces = everything or args.only == "spaces"
     reports = everything or args.only == "reports"
+    outreach = everything or args.only == "outreach"
     # The throughput rows get their own database next to DATABASE_URL's (configure_environment below
     # points DATABASE_URL at the city-scale one), and REDIS_URL / CELERY_BROKER_URL as given.
     original = {name: os.environ.get(name, "") for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
@@ -257,6 +262,16 @@ def main() -> int:
         ]
         notes += report_notes
         export_figures = export_lines(export_probe(min(args.applications, EXPORT_ROWS)))
+    outreach_lines = []
+    if outreach:
+        from bench.eligibility_match import match_rows
+        from bench.outreach import outreach_scenarios, queue_notices
+
+        rows += [
+            measure(label, call, repeat=repeat, target=target)
+            for label, call, target, repeat in outreach_scenarios(args.requests)
+        ]
+        outreach_lines = [*match_rows(households_in_db=args.households), *queue_notices()]
     if spaces:
         contention = contention_throughput(skip_households=args.requests + 10)
     if everything:
@@ -286,6 +301,8 @@ def main() -> int:
     print()
     for note in notes:
         print(f"note: {note}")
+    for line in outreach_lines:
+        print(line)
     if reports:
         for line in export_figures:
             print(line)

@@ -23,7 +23,7 @@ from portal.notifications import notifications_forget_recipient
 
 from .models import Consent, Household
 from .phone import phone_changed
-from .signals import account_data_requested, account_deleting
+from .signals import account_data_requested, account_deleting, household_changed
 from .validation import SENSITIVE_FIELDS
 
 PROFILE_FIELDS = (
@@ -191,6 +191,9 @@ def household_save(
         # Field names only: the audit log must not become a second copy of the personal data.
         data={"fields": changed},
     )
+    if changed:
+        # Outreach (programs) looks again for programs the household now qualifies for.
+        household_changed.send(sender=Household, household=household, fields=changed)
     return household
 
 

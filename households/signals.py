@@ -18,3 +18,7 @@ account_data_requested = Signal()
 # what waited for a verified number (a parcel's pickup code) can now be texted.
 # kwargs: user, household, now, request.
 phone_verified = Signal()
+
+# Sent inside household_save's transaction when the profile's facts changed (and by the outreach opt-in):
+# the apps above may look again at what the household now qualifies for. kwargs: household, fields.
+household_changed = Signal()

@@ -365,3 +365,30 @@ MESSAGES.update(
         ),
     }
 )
+
+# Proactive outreach (programs.services.outreach): a program the resident newly qualifies for, with the
+# reasons; or the weekly digest of them. Every one carries its one-click unsubscribe link.
+MESSAGES.update(
+    {
+        "outreach.new_program": Message(
+            subject=_("You may qualify for %(program)s"),
+            body=_(
+                "From what your profile says, you may qualify for %(program)s:\n%(reasons)s\n\n"
+                "See the program and apply: %(link)s\n\n"
+                "You receive this because you asked to hear about programs you may qualify for. "
+                "Stop these messages: %(unsubscribe)s"
+            ),
+            sms=_("[Hana] You may qualify for %(program)s. %(link)s Stop: %(unsubscribe)s"),
+        ),
+        "outreach.digest": Message(
+            subject=_("%(count)s program(s) you may qualify for"),
+            body=_(
+                "This week we found programs you may qualify for:\n%(programs)s\n\n"
+                "See why and apply: %(link)s\n\n"
+                "You receive this because you asked to hear about programs you may qualify for. "
+                "Stop these messages: %(unsubscribe)s"
+            ),
+            sms=_("[Hana] %(count)s program(s) you may qualify for: %(link)s Stop: %(unsubscribe)s"),
+        ),
+    }
+)

@@ -38,21 +38,32 @@ Channel = Notification.Channel
 Status = Notification.Status
 
 
-def notify(*, user: User, template: str, event_key: str, context: dict[str, Any]) -> list[Notification]:
+def notify(
+    *,
+    user: User,
+    template: str,
+    event_key: str,
+    context: dict[str, Any],
+    email: bool | None = None,
+    sms: bool | None = None,
+) -> list[Notification]:
     """Record the event for each of the user's channels and queue delivery once committed.
 
     Text messages go only to a verified number (households: `phone_verified_at`): a number typed wrong
     belongs to someone else, who must not receive the resident's notices. Idempotent on `event_key`:
-    calling it again for the same event creates and sends nothing new.
+    calling it again for the same event creates and sends nothing new. `email` / `sms`: the channels a
+    message with a consent of its own was chosen for (outreach), instead of the profile's choices.
     """
     if template not in MESSAGES:
         raise ValueError(f"unknown notification template {template!r}")
     household = getattr(user, "household", None)
     channels: list[tuple[str, str]] = [(Channel.IN_APP, "")]
     if household is not None and household.anonymized_at is None:
-        if household.notify_by_email and user.email:
+        wants_email = household.notify_by_email if email is None else email
+        wants_sms = household.notify_by_sms if sms is None else sms
+        if wants_email and user.email:
             channels.append((Channel.EMAIL, user.email))
-        if household.notify_by_sms and household.phone and household.phone_verified_at is not None:
+        if wants_sms and household.phone and household.phone_verified_at is not None:
             channels.append((Channel.SMS, household.phone))
     return _record(user=user, channels=channels, template=template, event_key=event_key, context=context)
 
@@ -187,7 +198,7 @@ def notification_deliver(*, notification_id: int) -> Delivery:
                 text,
                 settings.DEFAULT_FROM_EMAIL,
                 [notification.address],
-                headers={"Message-ID": _message_id(notification)},
+                headers=_email_headers(notification),
             ).send(fail_silently=False)
         elif notification.channel == Channel.SMS:
             get_backend().send(to=notification.address, text=text)
@@ -207,6 +218,17 @@ def notification_deliver(*, notification_id: int) -> Delivery:
         redacted = {**notification.context, "code": "", "redact_after_send": False}
         Notification.objects.filter(pk=notification_id).update(context=redacted)
     return Delivery.SENT
+
+
+def _email_headers(notification: Notification) -> dict[str, str]:
+    headers = {"Message-ID": _message_id(notification)}
+    unsubscribe = notification.context.get("unsubscribe")
+    if unsubscribe:
+        # RFC 2369 and RFC 8058: mail programs show an unsubscribe button that POSTs to the signed link,
+        # no login needed (households.outreach).
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
 
 
 def _message_id(notification: Notification) -> str:

@@ -319,6 +319,24 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "spaces.tasks.send_booking_reminders",
         "schedule": crontab(minute=5),
     },
+    # Proactive outreach (programs.services.outreach): programs whose application period opens today
+    # are matched in the morning; notices held back (quiet hours for texts, the weekly cap, a lost
+    # delivery task) go out hourly; weekly-cadence residents get their digest on Monday mornings.
+    "outreach-programs-opening": {
+        "task": "programs.tasks.outreach_programs_opening",
+        "schedule": crontab(hour=8, minute=30),
+        "options": {"expires": 12 * 60 * 60},
+    },
+    "outreach-deliver-due": {
+        "task": "programs.tasks.deliver_due_outreach",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 50 * 60},
+    },
+    "outreach-weekly-digest": {
+        "task": "programs.tasks.outreach_weekly_digest",
+        "schedule": crontab(day_of_week=1, hour=10, minute=0),
+        "options": {"expires": 12 * 60 * 60},
+    },
     # Monthly performance reports (성과관리): last month's, per district, on the 1st at 06:00 Seoul time.
     "monthly-performance-reports": {
         "task": "portal.performance.tasks.generate_monthly_reports",

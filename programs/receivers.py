@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from households.signals import account_deleting
+from households.signals import account_deleting, household_changed
 from portal import pagecache
 from spaces.models import Booking
 from spaces.signals import booking_rescheduled, series_booked
@@ -19,6 +19,13 @@ from .models import ProgramSession
 @receiver(account_deleting, dispatch_uid="programs.withdraw_applications_of_deleted_account")
 def withdraw_applications(sender: Any, *, user, household, request=None, **kwargs: Any) -> None:
     services.applications_withdraw_for_deleted_account(user=user, household=household, request=request)
+    if household is not None:
+        services.outreach.outreach_forget_household(household=household)
+
+
+@receiver(household_changed, dispatch_uid="programs.outreach_for_changed_household")
+def outreach_for_changed_household(sender: Any, *, household, **kwargs: Any) -> None:
+    services.outreach.outreach_household_changed(household)
 
 
 @receiver(series_booked, dispatch_uid="programs.sessions_for_booked_series")

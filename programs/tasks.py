@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import application_evaluate, applications_requeue_unjudged, lottery_draws_due
+from .services import application_evaluate, applications_requeue_unjudged, lottery_draws_due, outreach
 
 
 # Queued through the task outbox (portal.outbox) at submission and by the sweep below; a killed worker's
@@ -27,3 +27,36 @@ def draw_due_lotteries() -> list[int]:
 @shared_task
 def sweep_unjudged_applications() -> int:
     return applications_requeue_unjudged()
+
+
+# Proactive outreach (programs.services.outreach). Matching inserts notice rows that are unique per
+# household and program, so a rerun tells nobody twice; delivery claims each row with a conditional
+# UPDATE before its message is recorded, so a redelivered task sends nothing again.
+@shared_task
+def match_outreach_for_program(program_id: int) -> int:
+    return outreach.outreach_match_program(program_id=program_id)
+
+
+@shared_task
+def match_outreach_for_household(household_id: int) -> int:
+    return outreach.outreach_match_household(household_id=household_id)
+
+
+@shared_task
+def deliver_outreach(program_id: int, household_ids: list[int]) -> int:
+    return outreach.outreach_deliver(program_id=program_id, household_ids=household_ids)
+
+
+@shared_task
+def deliver_due_outreach() -> int:
+    return outreach.outreach_deliver_due()
+
+
+@shared_task
+def outreach_programs_opening() -> int:
+    return outreach.outreach_programs_opening()
+
+
+@shared_task
+def outreach_weekly_digest() -> int:
+    return outreach.outreach_weekly_digest()

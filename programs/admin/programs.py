@@ -18,13 +18,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_tools import ScopedHistoryMixin
 from portal.i18n import is_english
-from portal.models import District
+from portal.models import District, Neighbourhood
 from spaces.models import Booking
 
 from ..eligibility import evaluate
 from ..models import PolicyMilestone, PolicyOfficial, Program, ProgramSession
 from ..selectors import median_table, place_names, rule_trees
-from ..services import program_rules_changed
+from ..services import outreach, program_rules_changed
 from .questions import ProgramQuestionInline
 from .rules import CriterionGroupInline, SampleProfileForm, render_tree
 
@@ -193,7 +193,12 @@ class ProgramAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
         link = format_html(
             '<p><a href="{}">{}</a></p>', preview, _("Test these rules against a sample profile")
         )
-        return format_html("{}{}", render_tree(tree), link)
+        impact = format_html(
+            '<p><a href="{}">{}</a></p>',
+            reverse("admin:programs_program_outreach_impact", args=[obj.pk]),
+            _("Impact preview: how many households would qualify now, and how many asked to be told"),
+        )
+        return format_html("{}{}{}", render_tree(tree), link, impact)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
@@ -205,7 +210,12 @@ class ProgramAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
                 "<int:pk>/eligibility-preview/",
                 self.admin_site.admin_view(self.eligibility_preview),
                 name="programs_program_eligibility_preview",
-            )
+            ),
+            path(
+                "<int:pk>/outreach-impact/",
+                self.admin_site.admin_view(self.outreach_impact),
+                name="programs_program_outreach_impact",
+            ),
         ]
         return urls + super().get_urls()
 
@@ -235,3 +245,49 @@ class ProgramAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/programs/program/eligibility_preview.html", context)
+
+    def outreach_impact(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Before publishing: who the rules would reach today, in counts only (no person is shown),
+        among the households this staff member may see."""
+        program = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, program):
+            raise PermissionDenied
+        impact = outreach.outreach_impact(program, user=request.user)
+        districts = {
+            d.pk: d for d in District.objects.filter(pk__in=impact.by_district).select_related("city")
+        }
+        neighbourhoods = {
+            n.pk: n for n in Neighbourhood.objects.filter(pk__in=[k for k in impact.by_neighbourhood if k])
+        }
+        stages = dict(LIFE_STAGE_LABELS)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Impact preview"),
+            "program": program,
+            "impact": impact,
+            "by_district": sorted(
+                ((str(districts[k]), *v) for k, v in impact.by_district.items()), key=lambda r: (-r[1], r[0])
+            ),
+            "by_neighbourhood": sorted(
+                (
+                    (f"{neighbourhoods[k].district} {neighbourhoods[k]}" if k else _("Not given"), *v)
+                    for k, v in impact.by_neighbourhood.items()
+                ),
+                key=lambda r: (-r[1], str(r[0])),
+            ),
+            "by_stage": [
+                (stages[key], *impact.by_stage[key])
+                for key, _l in LIFE_STAGE_LABELS
+                if key in impact.by_stage
+            ],
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/programs/program/outreach_impact.html", context)
+
+
+LIFE_STAGE_LABELS = (
+    ("under_19", _("Under 19")),
+    ("youth", _("Youth (19–39)")),
+    ("middle_age", _("Middle age (40–64)")),
+    ("senior", _("Seniors (65+)")),
+)

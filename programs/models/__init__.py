@@ -24,6 +24,7 @@ from .catalog import (
     QuestionKind,
     SelectionMethod,
 )
+from .outreach import OutreachNotice, ProgramDismissal
 from .rules import Criterion, CriterionGroup, Field, Logic, MedianIncome, Operator, Parameter
 from .sessions import ProgramSession
 
@@ -46,11 +47,13 @@ __all__ = [
     "LotteryDraw",
     "MedianIncome",
     "Operator",
+    "OutreachNotice",
     "Parameter",
     "PolicyMilestone",
     "PolicyOfficial",
     "Program",
     "ProgramQuerySet",
+    "ProgramDismissal",
     "ProgramQuestion",
     "ProgramSession",
     "ProgramStatus",

@@ -1,5 +1,6 @@
 """Business operations of the programs app. Views, admin, API, commands and tasks call these."""
 
+from . import outreach  # noqa: F401
 from .applications import (  # noqa: F401
     ApplicationError,
     answers_problems,

@@ -14,6 +14,7 @@ from portal.models import User
 from ..eligibility import Group
 from ..models import CriterionGroup, Logic, Program
 from ..selectors import load_rule_trees, rules_changed
+from .outreach import outreach_program_changed
 
 
 def _canonical(group: Group) -> list:
@@ -75,4 +76,7 @@ def program_rules_changed(*, program: Program, actor: User | None = None) -> Pro
                 district=program.district,
                 data={"rule_version": program.rule_version},
             )
+    # Called after every save of a program in the admin: published, reopened, a new period or new rules
+    # may make households newly eligible (outreach tells each one once).
+    outreach_program_changed(program)
     return program

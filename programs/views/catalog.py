@@ -31,6 +31,7 @@ from ..selectors import (
     public_programs,
 )
 from .applications import apply_panel
+from .outreach import new_for_you
 
 PAGE_SIZE = 12
 UPCOMING_SESSIONS = 10
@@ -159,5 +160,10 @@ def may_qualify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/may_qualify.html",
-        {"household": household, "results": results, "needs_info": needs_info},
+        {
+            "household": household,
+            "results": results,
+            "needs_info": needs_info,
+            "new_for_you": new_for_you(household),
+        },
     )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from households.selectors import household_for
 from portal.pagecache import shared_page
 
 from ..models import Category, Program
 from ..selectors import public_programs
+from .outreach import new_for_you
 
 
 @shared_page()
@@ -22,5 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "categories": Category.choices,
             "highlights": open_now.order_by("application_end", "title")[:6],
             "open_count": open_now.count(),
+            # Residents only (the page is shared, and cached, for anonymous visitors alone).
+            "new_for_you": new_for_you(household_for(request.user)),
         },
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Func, Q, Sum
+from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -26,7 +26,14 @@ from lockers.models import Delivery, LockerSite
 from portal.i18n import is_english
 from portal.models import User
 from portal.timeutils import local_midnight, local_zone, to_local
-from programs.models import UNDECIDED_STATUSES, Application, ApplicationStatus, Program, ProgramSession
+from programs.models import (
+    UNDECIDED_STATUSES,
+    Application,
+    ApplicationStatus,
+    OutreachNotice,
+    Program,
+    ProgramSession,
+)
 from safety.models import InstallationVisit, KitItem, KitRequest, KitRequestItem, StockMovement, VisitStatus
 from safety.selectors import stock_levels
 from spaces.models import ACTIVE_STATUSES as BOOKING_ACTIVE
@@ -642,6 +649,70 @@ def spaces_panel(user: User, district_id: int | None, period: Period) -> SpacesP
     return SpacesPanel(spaces=result)
 
 
+# --- outreach ---------------------------------------------------------------------------------------
+
+OUTREACH_FOLLOW_DAYS = 30  # an application this soon after a notice is counted as following it
+
+
+@dataclass
+class ProgramOutreach:
+    program_id: int
+    title: Label
+    sent: int
+    opened: int
+    applied: int  # applications to the program within OUTREACH_FOLLOW_DAYS of the notice
+
+
+@dataclass
+class OutreachPanel:
+    programs: list[ProgramOutreach]
+    sent: int
+    opened: int
+    applied: int
+    computed_at: datetime = field(default_factory=timezone.now)
+
+
+def outreach_panel(user: User, district_id: int | None, period: Period) -> OutreachPanel:
+    """The outreach funnel of notices sent in the period, per program (1 query): sent, opened (the
+    message's link followed) and followed by an application within 30 days."""
+    notices = _in_district(
+        OutreachNotice.objects.visible_to(user), district_id, "household__district_id"
+    ).filter(sent_at__gte=period.start_at, sent_at__lt=period.end_at)
+    followed = Application.objects.filter(
+        household=OuterRef("household"),
+        program=OuterRef("program"),
+        created_at__gte=OuterRef("sent_at"),
+        created_at__lt=OuterRef("sent_at") + timedelta(days=OUTREACH_FOLLOW_DAYS),
+    )
+    rows = (
+        notices.annotate(followed=Exists(followed))
+        .values("program_id", "program__title", "program__title_en")
+        .annotate(
+            sent=Count("pk"),
+            opened=Count("pk", filter=Q(opened_at__isnull=False)),
+            applied=Count("pk", filter=Q(followed=True)),
+        )
+        .order_by()
+    )
+    programs = [
+        ProgramOutreach(
+            row["program_id"],
+            Label(row["program__title"], row["program__title_en"] or ""),
+            row["sent"],
+            row["opened"],
+            row["applied"],
+        )
+        for row in rows
+    ]
+    programs.sort(key=lambda p: (-p.sent, p.title.ko, p.program_id))
+    return OutreachPanel(
+        programs=programs,
+        sent=sum(p.sent for p in programs),
+        opened=sum(p.opened for p in programs),
+        applied=sum(p.applied for p in programs),
+    )
+
+
 PANELS = {
     "households": households_panel,
     "applications": applications_panel,
@@ -649,4 +720,5 @@ PANELS = {
     "kits": kits_panel,
     "lockers": lockers_panel,
     "spaces": spaces_panel,
+    "outreach": outreach_panel,
 }

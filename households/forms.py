@@ -1,4 +1,5 @@
-"""Resident-facing forms: the household profile and the password check before deleting an account."""
+"""Resident-facing forms: the household profile, the outreach choices and the password check before
+deleting an account."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import District, Neighbourhood, User
 from portal.place_fields import PlaceChoiceField
 
-from .models import Consent, Gender, Household, HousingTenure
+from .models import OUTREACH_WEEKLY_LIMIT_MAX, Consent, Gender, Household, HousingTenure, OutreachPreference
 from .validation import household_problems
 
 YES_NO_UNANSWERED = [("", _("Prefer not to answer")), ("true", _("Yes")), ("false", _("No"))]
@@ -151,3 +152,47 @@ class PasswordConfirmForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That password is not correct."))
         return password
+
+
+class OutreachForm(forms.Form):
+    """The resident's outreach choices: whether we write about programs they may qualify for, and how."""
+
+    outreach = forms.ChoiceField(
+        label=_("Should we tell you about programs you may qualify for?"),
+        choices=[("yes", _("Yes, tell me")), ("no", _("No, thank you"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose yes or no.")},
+    )
+    by_email = forms.BooleanField(label=_("Also by email"), required=False)
+    by_sms = forms.BooleanField(
+        label=_("Also by text message"),
+        required=False,
+        help_text=_("Only to your verified mobile number, and never between 21:00 and 08:00."),
+    )
+    cadence = forms.ChoiceField(
+        label=_("How often"),
+        choices=OutreachPreference.Cadence.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    weekly_limit = forms.IntegerField(
+        label=_("At most this many messages a week"),
+        min_value=1,
+        max_value=OUTREACH_WEEKLY_LIMIT_MAX,
+        required=False,
+        help_text=_("From 1 to %(max)d.") % {"max": OUTREACH_WEEKLY_LIMIT_MAX},
+        widget=forms.NumberInput(attrs={"min": 1, "max": OUTREACH_WEEKLY_LIMIT_MAX, "inputmode": "numeric"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outreach") == "yes":
+            if not cleaned.get("cadence") and "cadence" not in self.errors:
+                self.add_error("cadence", _("Choose how often we write: at once or once a week."))
+            if cleaned.get("weekly_limit") is None and "weekly_limit" not in self.errors:
+                self.add_error(
+                    "weekly_limit",
+                    _("Enter how many messages a week at most, from 1 to %(max)d.")
+                    % {"max": OUTREACH_WEEKLY_LIMIT_MAX},
+                )
+        return cleaned

@@ -134,6 +134,7 @@ class Consent(models.Model):
             _("Use of my optional circumstances (disability, crime victim, single parent)"),
         )
         NOTIFICATIONS = "notifications", _("Notices about new programs by email or text message")
+        OUTREACH = "outreach", _("Tell me about programs I may qualify for")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consents", verbose_name=_("account")
@@ -162,6 +163,46 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+# The most outreach notices a week a resident may ask for (settings.OUTREACH_WEEKLY_LIMIT is the default).
+OUTREACH_WEEKLY_LIMIT_MAX = 10
+
+
+class OutreachPreference(models.Model):
+    """How a household wants to hear about programs it may qualify for (households.outreach).
+
+    Whether it wants to hear at all is its live OUTREACH consent; this row only says how. The in-app
+    inbox is always a channel; text messages go only to a verified number and never in the quiet hours.
+    """
+
+    class Cadence(models.TextChoices):
+        IMMEDIATE = "immediate", _("As soon as a program opens")
+        WEEKLY = "weekly", _("Once a week, in one summary")
+
+    household = models.OneToOneField(
+        Household,
+        on_delete=models.CASCADE,
+        related_name="outreach_preference",
+        verbose_name=_("household"),
+    )
+    by_email = models.BooleanField(_("by email"), default=False)
+    by_sms = models.BooleanField(_("by text message"), default=False)
+    cadence = models.CharField(
+        _("how often"), max_length=10, choices=Cadence.choices, default=Cadence.IMMEDIATE
+    )
+    weekly_limit = models.PositiveSmallIntegerField(
+        _("at most this many a week"),
+        validators=[MinValueValidator(1), MaxValueValidator(OUTREACH_WEEKLY_LIMIT_MAX)],
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("outreach preference")
+        verbose_name_plural = _("outreach preferences")
+
+    def __str__(self) -> str:
+        return f"{self.household_id} · {self.cadence}"
 
 
 class PhoneVerification(models.Model):

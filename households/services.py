@@ -96,6 +96,12 @@ def active_consents(*, user: User) -> set[str]:
     return set(Consent.objects.filter(user=user, withdrawn_at__isnull=True).values_list("purpose", flat=True))
 
 
+def consent_version(purpose: str) -> str:
+    """The notice version a consent for `purpose` is given under: the purpose's own notice
+    (settings.HANA_CONSENT_VERSIONS) or the privacy notice's."""
+    return getattr(settings, "HANA_CONSENT_VERSIONS", {}).get(purpose, settings.HANA_PRIVACY_CONSENT_VERSION)
+
+
 @transaction.atomic
 def consent_give(*, user: User, purpose: str, request: HttpRequest | None = None) -> Consent:
     """Record a consent (idempotent: an active one for the same purpose is returned as it is)."""
@@ -106,7 +112,7 @@ def consent_give(*, user: User, purpose: str, request: HttpRequest | None = None
     if consent is not None:
         return consent
     consent = Consent.objects.create(
-        user=user, purpose=purpose, version=settings.HANA_PRIVACY_CONSENT_VERSION, given_at=timezone.now()
+        user=user, purpose=purpose, version=consent_version(purpose), given_at=timezone.now()
     )
     audit_log(
         actor=user,

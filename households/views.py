@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .forms import HouseholdForm, PasswordConfirmForm
 from .models import Consent, Household
+from .outreach import outreach_opted_in
 from .phone import phone_needs_verification
 from .services import (
     ConsentRequired,
@@ -40,7 +41,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "households/profile.html",
-        {"household": household, "consents": Consent.objects.filter(user=request.user)},
+        {
+            "household": household,
+            "consents": Consent.objects.filter(user=request.user),
+            "outreach_on": outreach_opted_in(household),
+        },
     )
 
 

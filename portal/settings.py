@@ -656,6 +656,19 @@ LOGGING = logging_config(fmt=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INF
 
 # --- Hana domain settings -------------------------------------------------------------------------
 HANA_PRIVACY_CONSENT_VERSION = env.str("HANA_PRIVACY_CONSENT_VERSION", default="2026-01")
+# A purpose whose notice has its own version (households.services.consent_version); any other purpose is
+# recorded under HANA_PRIVACY_CONSENT_VERSION. Outreach ("tell me about programs I may qualify for") got
+# its notice in December 2026.
+HANA_CONSENT_VERSIONS = {
+    "outreach": env.str("HANA_OUTREACH_CONSENT_VERSION", default="2026-12"),
+}
+# Outreach (households.outreach): at most this many notices a week unless the resident chooses another
+# number (1 to 10: households.models.OUTREACH_WEEKLY_LIMIT_MAX), and no text message in the quiet hours,
+# Seoul time, from the first hour to the second (21:00 to 08:00; the inbox and email are not held back).
+OUTREACH_WEEKLY_LIMIT = env.int("OUTREACH_WEEKLY_LIMIT", default=3)
+OUTREACH_QUIET_HOURS = (21, 8)
+if not 1 <= OUTREACH_WEEKLY_LIMIT <= 10:
+    raise ImproperlyConfigured("OUTREACH_WEEKLY_LIMIT must be between 1 and 10.")
 HANA_SITE_NAME = _("Hana")
 # Verifying a resident's mobile number (households.phone): a 6-digit code texted to it, valid this many
 # minutes, refused after this many wrong tries (a new code must be asked for: 5 tries of 10^6 codes). A new

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from households.outreach_views import outreach_unsubscribe
 from programs.views.home import home
 
 from . import inbox_views, security_headers, staff_session, views
@@ -25,6 +26,8 @@ urlpatterns = [
     # allauth: email verification, password reset, sessions (and login/sign-up/logout, which the
     # households: names above already answer on the same paths).
     path("accounts/", include("allauth.urls")),
+    # The link in every outreach message: no login (households.outreach_views).
+    path("outreach/unsubscribe/<str:token>/", outreach_unsubscribe, name="outreach_unsubscribe"),
     path("lockers/", include("lockers.urls")),
     path("reports/dashboard/", include("reports.dashboard.urls")),
     path("reports/performance/", include("reports.performance.urls")),

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from households.access_api import MyDataAccessView
 from households.api import MyHouseholdView
+from households.outreach_api import MyOutreachView
 from households.phone_api import PhoneVerificationConfirmView, PhoneVerificationView
 from lockers.api import (
     KioskPickupView,
@@ -49,6 +50,7 @@ urlpatterns = [
     path("me/household/", MyHouseholdView.as_view(), name="my-household"),
     path("me/phone/verification/", PhoneVerificationView.as_view(), name="my-phone-verification"),
     path("me/phone/verification/confirm/", PhoneVerificationConfirmView.as_view(), name="my-phone-confirm"),
+    path("me/outreach/", MyOutreachView.as_view(), name="my-outreach"),
     path("me/data-access/", MyDataAccessView.as_view(), name="my-data-access"),
     path("safety/offer/", OfferView.as_view(), name="safety-offer"),
     path("kiosk/pickup/", KioskPickupView.as_view(), name="kiosk-pickup"),

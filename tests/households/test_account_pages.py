@@ -236,7 +236,7 @@ def test_consents_page_lists_purposes(household_client):
 
     assert response.status_code == 200
     purposes = {p["value"]: p["active"] for p in response.context["purposes"]}
-    assert purposes == {"profile": True, "sensitive": True, "notifications": False}
+    assert purposes == {"profile": True, "sensitive": True, "notifications": False, "outreach": False}
 
 
 # --- my data ---------------------------------------------------------------------------------------

@@ -42,7 +42,9 @@ def _ensure_opt_ins() -> int:
         with transaction.atomic():
             Consent.objects.bulk_create(
                 [
-                    Consent(user_id=pk, purpose=Consent.Purpose.OUTREACH, version=OPT_IN_VERSION, given_at=now)
+                    Consent(
+                        user_id=pk, purpose=Consent.Purpose.OUTREACH, version=OPT_IN_VERSION, given_at=now
+                    )
                     for pk in batch
                 ]
             )
@@ -79,7 +81,12 @@ def _outreach_program():
         )
         root = CriterionGroup.objects.create(program=program, logic=Logic.ALL)
         Criterion.objects.create(
-            group=root, position=0, field="monthly_income", operator="lte", value=3_000_000, explanation="소득"
+            group=root,
+            position=0,
+            field="monthly_income",
+            operator="lte",
+            value=3_000_000,
+            explanation="소득",
         )
         Criterion.objects.create(
             group=root,

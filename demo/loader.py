@@ -18,7 +18,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from households.models import Consent, Household
+from households.models import Consent, Household, OutreachPreference
+from households.outreach import outreach_opt_in
 from portal import pagecache
 from portal.models import City, District, Neighbourhood, User
 from portal.reference_data import load_median_income, load_reference_data
@@ -37,7 +38,7 @@ from programs.models import (
     ProgramQuestion,
     ProgramStatus,
 )
-from programs.services import program_rules_changed
+from programs.services import outreach, program_rules_changed
 
 from .lockers import load_lockers
 from .programs import demo_programs
@@ -128,6 +129,7 @@ def load_demo(*, today: date | None = None) -> list[dict[str, str]]:
     for spec in programs:
         load_program(spec)
     accounts = load_accounts(today)
+    load_outreach()
     load_safety(today=today)
     load_lockers()
     load_spaces(today=today)
@@ -367,6 +369,21 @@ def load_accounts(today: date) -> list[dict[str, str]]:
         },
     )
     return [_account_row(account) for account in ACCOUNTS]
+
+
+def load_outreach() -> None:
+    """김하나 asked to hear about programs she may qualify for (in the inbox and by email, at once), and
+    has been told about the open ones she qualifies for: her home page shows "new for you" from the
+    first login. Her choices are left alone once made (a later load does not opt her in again)."""
+    user = User.objects.get(email="resident@hana.demo")
+    household = Household.objects.get(user=user)
+    if not OutreachPreference.objects.filter(household=household).exists():
+        outreach_opt_in(user=user, by_email=True, by_sms=False)
+    # Run here rather than left to the task the opt-in queues: the demo works before any worker runs.
+    outreach.outreach_match_household(household_id=household.pk)
+    pending = outreach.Notice.objects.filter(household=household, status=outreach.Notice.Status.PENDING)
+    for program_id in set(pending.values_list("program_id", flat=True)):
+        outreach.outreach_deliver(program_id=program_id, household_ids=[household.pk])
 
 
 def _account_row(account: DemoAccount) -> dict[str, str]:

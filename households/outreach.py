@@ -37,6 +37,7 @@ from portal.timeutils import to_local
 
 from .models import OUTREACH_WEEKLY_LIMIT_MAX, Consent, Household, OutreachPreference
 from .services import consent_give, consent_withdraw, email_verified
+from .signals import household_changed
 
 PURPOSE = Consent.Purpose.OUTREACH
 INBOX, EMAIL, SMS = "inbox", "email", "sms"
@@ -154,6 +155,9 @@ def outreach_opt_in(
             "weekly_limit": preference.weekly_limit,
         },
     )
+    # The programs open now that the household qualifies for are looked for at once (programs' outreach),
+    # not only those that open later.
+    household_changed.send(sender=Household, household=household, fields=["outreach"])
     return preference
 
 

@@ -26,7 +26,8 @@ from django.db import transaction
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from households.models import OutreachPreference
+
+from households.models import Household, OutreachPreference
 from households.outreach import (
     in_quiet_hours,
     outreach_channels,
@@ -35,8 +36,6 @@ from households.outreach import (
     outreach_preference,
     unsubscribe_url,
 )
-
-from households.models import Household
 from portal import outbox
 from portal.notifications import notify
 

@@ -124,7 +124,9 @@ def test_demo_residents_have_complete_profiles_and_consents():
             "purpose", flat=True
         )
     )
-    assert purposes == {"profile", "sensitive"}
+    # 김하나 also asked to hear about programs she may qualify for, and was told about the open ones.
+    assert purposes == {"profile", "sensitive", "outreach"}
+    assert resident.outreach_notices.filter(status="sent").exists()
 
     second = Household.objects.get(user__email="resident2@hana.demo")
     assert second.neighbourhood.name == "황학동"

@@ -64,6 +64,20 @@ def _migrate(to_old: bool) -> None:
     ContentType.objects.clear_cache()
 
 
+def _tables_made_since() -> list[type]:
+    """Today's models whose table the old schema lacks (the task outbox, outreach's ledger …): made for
+    the load only (today's demo loader writes some of them) and dropped again before migrating."""
+    from django.apps import apps
+
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy and model._meta.db_table not in tables
+    ]
+
+
 def _columns_added_since() -> list[tuple[type, object]]:
     """(model, field) for each column today's models have that the old tables lack (added by migrations
     after the move, e.g. portal 0008's outbox columns on portal_notification)."""
@@ -109,8 +123,11 @@ def test_an_existing_database_moves_the_models_to_reports_without_losing_rows():
         # The demo data, plus a row in each moved table (the demo makes none): the tables are the same
         # before and after, so today's models write them; a column added to a table since is there for
         # the load only and dropped again, so the migrations meet the old schema.
+        made = _tables_made_since()
         added = _columns_added_since()
         with connection.schema_editor() as editor:
+            for model in made:
+                editor.create_model(model)
             for model, field in added:
                 editor.add_field(model, field)
         load_demo()
@@ -138,6 +155,8 @@ def test_an_existing_database_moves_the_models_to_reports_without_losing_rows():
         with connection.schema_editor() as editor:
             for model, field in added:
                 editor.remove_field(model, field)
+            for model in reversed(made):
+                editor.delete_model(model)
         before = _row_counts()
         assert before["portal_exportjob"] == 1 and before["portal_performancereport"] == 1
         assert before["programs_program"] > 0 and before["spaces_booking"] > 0

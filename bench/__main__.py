@@ -4,6 +4,8 @@
 
 `python -m bench spaces` runs only the community-space rows (and generates only what they need);
 `python -m bench reports` only the manager-reports rows (the dashboard at city scale, the CSV export);
+`python -m bench outreach` only the outreach rows (who qualifies, SQL against Python; "may also qualify";
+queuing 100,000 notices; the impact preview: bench/outreach.py, bench/eligibility_match.py);
 `python -m bench throughput` only the throughput rows (gunicorn and wrk on the demo data, see
 bench/throughput.py; the full run ends with them, and skips them with a note when wrk is missing).
 
@@ -271,7 +273,12 @@ def main() -> int:
             measure(label, call, repeat=repeat, target=target)
             for label, call, target, repeat in outreach_scenarios(args.requests)
         ]
-        outreach_lines = [*match_rows(households_in_db=args.households), *queue_notices()]
+        outreach_lines = [
+            f"{row['label']}: {row['value']:,.1f} {row['unit']} (target {row['target']}: "
+            f"{'met' if row['met'] else 'MISSED'}; verdicts: {row['counts']})"
+            for row in match_rows(households_in_db=args.households)
+        ]
+        outreach_lines += queue_notices()
     if spaces:
         contention = contention_throughput(skip_households=args.requests + 10)
     if everything:

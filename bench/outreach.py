@@ -22,7 +22,7 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 
 OPT_IN_VERSION = "bench"
-OPT_IN_EVERY = 8  # every 8th household opted in: 200,000 of 1.6 million
+OPT_IN_EVERY = 5  # every 5th household opted in: 320,000 of 1.6 million
 PROGRAM_SLUG = "bench-outreach"
 
 
@@ -55,13 +55,18 @@ def _ensure_opt_ins() -> int:
 
 
 def _outreach_program():
-    """A city-wide program open today for residents earning at most 3,000,000 won a month who rent:
-    about a quarter of the households, so ~100,000 of 400,000 opted in… scaled by the data set."""
+    """A city-wide program open today for residents earning at most 3,300,000 won a month who rent:
+    a third of the households, so about 107,000 of the 320,000 opted in."""
     from portal.models import City
     from programs.models import Criterion, CriterionGroup, Logic, Program
     from programs.services import program_rules_changed
 
-    program = Program.objects.filter(slug=PROGRAM_SLUG).first()
+    program = Program.objects.filter(slug=PROGRAM_SLUG, rule_version__gte=1).first()
+    if program is not None and not Criterion.objects.filter(group__program=program, value=3_300_000).exists():
+        program.slug = f"{PROGRAM_SLUG}-{program.pk}"  # an earlier run's rules: set aside, not reused
+        program.status = "archived"
+        program.save(update_fields=["slug", "status"])
+        program = None
     if program is None:
         program = Program.objects.create(
             slug=PROGRAM_SLUG,
@@ -85,7 +90,7 @@ def _outreach_program():
             position=0,
             field="monthly_income",
             operator="lte",
-            value=3_000_000,
+            value=3_300_000,
             explanation="소득",
         )
         Criterion.objects.create(

@@ -61,8 +61,15 @@ def outreach_opted_in_q() -> Q:
 
     For a filter on Household: ``Household.objects.filter(outreach_opted_in_q(), district=...)``.
     """
+    return outreach_consented_q() & Q(anonymized_at__isnull=True, user__is_active=True)
+
+
+def outreach_consented_q() -> Q:
+    """The live OUTREACH consent alone, without the account's state: for counting among households
+    already known to be live (the impact preview), where joining every account row would double the
+    cost of a city-wide count."""
     live_consent = Consent.objects.filter(user=OuterRef("user"), purpose=PURPOSE, withdrawn_at__isnull=True)
-    return Q(Exists(live_consent), anonymized_at__isnull=True, user__is_active=True)
+    return Q(Exists(live_consent))
 
 
 def outreach_opted_in(household: Household) -> bool:

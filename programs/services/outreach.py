@@ -19,11 +19,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from households.models import Household, OutreachPreference
 from households.outreach import (
     in_quiet_hours,
     outreach_channels,
+    outreach_consented_q,
     outreach_may_send,
     outreach_opted_in_q,
     outreach_preference,
@@ -53,6 +55,7 @@ from ..selectors import (
 Notice = OutreachNotice
 MATCH_BATCH = 2000  # households found and noted per transaction: progress kept, locks short
 DELIVER_BATCH = 200  # notices per delivery task
+ANALYZE_AFTER = 10_000  # notices noted in one run after which the ledger's statistics are refreshed
 
 MATCH_PROGRAM_TASK = "programs.tasks.match_outreach_for_program"
 MATCH_HOUSEHOLD_TASK = "programs.tasks.match_outreach_for_household"
@@ -121,21 +124,30 @@ def outreach_programs_opening(*, on: date | None = None) -> int:
 def outreach_match_program(*, program_id: int, on: date | None = None, batch: int = MATCH_BATCH) -> int:
     """Note every opted-in household newly eligible for the program; returns how many were noted.
 
-    Walks the candidates in primary-key order, `batch` at a time, each batch one transaction: memory
-    stays flat over a whole city, and a task killed half-way resumes where it stopped (the notes already
-    made leave those households out of the candidates)."""
+    One query finds them all, read `batch` ids at a time (on PostgreSQL a server-side cursor: memory
+    stays flat over a whole city); each batch is noted in its own transaction, so a task killed half-way
+    keeps what it noted, and its rerun (the notes made leave those households out) does the rest."""
     program = Program.objects.filter(pk=program_id).select_related("city", "district").first()
     day = on or timezone.localdate()
     if program is None or not program.is_open_on(day):
         return 0
-    candidates = outreach_candidates(program, on=day).order_by("pk").values_list("pk", flat=True)
-    noted, last = 0, 0
-    while True:
-        ids = list(candidates.filter(pk__gt=last)[:batch])
-        if not ids:
-            return noted
-        last = ids[-1]
-        noted += _note(program, ids, trigger=Notice.Trigger.PROGRAM)
+    candidates = outreach_candidates(program, on=day).order_by().values_list("pk", flat=True)
+    if connection.vendor == "postgresql":
+        ids = candidates.iterator(chunk_size=batch)
+    else:
+        # SQLite cannot begin a transaction (the batches') while a read is still open on the same
+        # connection: the embedded default reads the ids first (it never holds a city).
+        ids = iter(list(candidates))
+    noted = 0
+    while chunk := list(islice(ids, batch)):
+        noted += _note(program, chunk, trigger=Notice.Trigger.PROGRAM)
+    if noted >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # The next match (a retry, the program's next change) leaves out the households noted here:
+        # with the table's statistics still those of before this run, PostgreSQL took it for empty and
+        # scanned it once per household (minutes at city scale instead of a second).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Notice._meta.db_table}")
+    return noted
 
 
 def outreach_match_household(*, household_id: int, on: date | None = None) -> int:
@@ -425,16 +437,13 @@ def _born_by(day: date, age: int) -> date:
         return date(day.year - age, 2, 28)
 
 
-def _life_stage(day: date) -> Case:
-    whens = []
-    for key, low, high in LIFE_STAGES:
-        condition = Q()
-        if low is not None:
-            condition &= Q(birth_date__lte=_born_by(day, low))
-        if high is not None:
-            condition &= Q(birth_date__gt=_born_by(day, high + 1))
-        whens.append(When(condition, then=Value(key)))
-    return Case(*whens, default=Value(""), output_field=CharField())
+def _life_stage(day: date, low: int | None, high: int | None) -> Q:
+    condition = Q()
+    if low is not None:
+        condition &= Q(birth_date__lte=_born_by(day, low))
+    if high is not None:
+        condition &= Q(birth_date__gt=_born_by(day, high + 1))
+    return condition
 
 
 @dataclass
@@ -451,16 +460,19 @@ class Impact:
 def outreach_impact(program: Program, *, user, on: date | None = None) -> Impact:
     """How many households the program's rules find eligible today, among those the staff member may
     see, by district, 행정동 and life stage, and how many of them opted in to outreach: one grouped query
-    over the compiled rules (the same SQL the matching task runs)."""
+    over the compiled rules (the same SQL the matching task runs).
+
+    Grouped by place only, the life stages and the opt-in counted with filters: a few hundred groups the
+    database hashes in memory, where grouping by computed stage too sorted half a million rows."""
     day = on or timezone.localdate()
     scoped = Household.objects.visible_to(user)
+    stages = {key: Count("pk", filter=_life_stage(day, low, high)) for key, low, high in LIFE_STAGES}
     rows = (
         program_qualifying(program, on=day, queryset=scoped)
-        .annotate(
-            stage=_life_stage(day), opted=Case(When(outreach_opted_in_q(), then=Value(1)), default=Value(0))
-        )
-        .values("district_id", "neighbourhood_id", "stage", "opted")
-        .annotate(n=Count("pk"))
+        # The households counted are live (program_qualifying says so): the consent alone decides.
+        .annotate(opted=Case(When(outreach_consented_q(), then=Value(True)), default=Value(False)))
+        .values("district_id", "neighbourhood_id", "opted")
+        .annotate(n=Count("pk"), **stages)
         .order_by()
     )
     impact = Impact()
@@ -471,9 +483,13 @@ def outreach_impact(program: Program, *, user, on: date | None = None) -> Impact
         for table, key in (
             (impact.by_district, row["district_id"]),
             (impact.by_neighbourhood, row["neighbourhood_id"]),
-            (impact.by_stage, row["stage"]),
         ):
-            counts = table.setdefault(key, [0, 0])
-            counts[0] += n
-            counts[1] += opted
+            place = table.setdefault(key, [0, 0])
+            place[0] += n
+            place[1] += opted
+        for key, _low, _high in LIFE_STAGES:
+            if row[key]:
+                stage = impact.by_stage.setdefault(key, [0, 0])
+                stage[0] += row[key]
+                stage[1] += row[key] if row["opted"] else 0
     return impact

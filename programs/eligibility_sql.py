@@ -13,9 +13,10 @@ with Kleene logic: ALL passes when every part passes and fails when one fails; A
 part passes (an empty ANY passes) and fails when every part fails. No condition is ever NULL: each
 criterion's conditions are guarded by "the fact is known", so negations inside them are safe.
 
-Facts become columns: age (만 나이) as a range of birth dates, city and district codes through the
-district join, the median-income parameter as one branch per household size in the median table
-(the amount of each branch is computed by the engine's own code, so the rounding is the same).
+Facts become columns: age (만 나이) as a range of birth dates, city and district codes as the set of
+districts they select (a subquery), the median-income parameter as one branch per household size in
+the median table (the amount of each branch is computed by the engine's own code, so the rounding is
+the same).
 """
 
 from __future__ import annotations

@@ -110,7 +110,7 @@ topology: install-dev
 
 # Regenerate the Korean catalogue after changing user-facing strings (needs GNU gettext).
 messages: install-dev
-	$(PY) manage.py makemessages -l ko --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
+	$(PY) manage.py makemessages -l ko --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=tests
 	$(PY) manage.py compilemessages -l ko --ignore=.venv
 
 clean:

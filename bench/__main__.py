@@ -267,7 +267,9 @@ def main() -> int:
     outreach_lines = []
     if outreach:
         from bench.eligibility_match import match_rows
-        from bench.outreach import outreach_scenarios, queue_notices
+        from bench.outreach import ensure_income_support, outreach_scenarios, queue_notices
+
+        ensure_income_support()
 
         rows += [
             measure(label, call, repeat=repeat, target=target)

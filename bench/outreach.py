@@ -26,6 +26,30 @@ OPT_IN_EVERY = 5  # every 5th household opted in: 320,000 of 1.6 million
 PROGRAM_SLUG = "bench-outreach"
 
 
+def ensure_income_support() -> int:
+    """The generated households never answer the public-assistance question (bench/dataset.py draws
+    from a seeded random sequence that other rows depend on): answer it here, deterministically by id
+    (one in ten basic livelihood, one in ten near-poverty, the rest none), so the outreach rows' rule
+    on it finds eligible households as well as ineligible ones. Once; kept for the next run."""
+    from households.models import Household, IncomeSupport
+
+    blank = Household.objects.filter(income_support="")
+    if not blank.exists():
+        return 0
+    slot = Mod("id", 10)
+    changed = 0
+    for value, slots in (
+        (IncomeSupport.BASIC_LIVELIHOOD, [0]),
+        (IncomeSupport.NEAR_POVERTY, [1]),
+        (IncomeSupport.NONE, list(range(2, 10))),
+    ):
+        changed += blank.annotate(slot=slot).filter(slot__in=slots).update(income_support=value)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE households_household")
+    return changed
+
+
 def _ensure_opt_ins() -> int:
     """Give every OPT_IN_EVERY-th household the OUTREACH consent (once; kept for the next run)."""
     from households.models import Consent, Household

@@ -259,7 +259,6 @@ class ProgramAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
         neighbourhoods = {
             n.pk: n for n in Neighbourhood.objects.filter(pk__in=[k for k in impact.by_neighbourhood if k])
         }
-        stages = dict(LIFE_STAGE_LABELS)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Impact preview"),
@@ -276,9 +275,7 @@ class ProgramAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
                 key=lambda r: (-r[1], str(r[0])),
             ),
             "by_stage": [
-                (stages[key], *impact.by_stage[key])
-                for key, _l in LIFE_STAGE_LABELS
-                if key in impact.by_stage
+                (label, impact.by_stage[key]) for key, label in LIFE_STAGE_LABELS if key in impact.by_stage
             ],
             "opts": self.model._meta,
         }

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -454,42 +454,40 @@ class Impact:
     opted_in: int = 0
     by_district: dict[int, list[int]] = field(default_factory=dict)  # district id → [qualify, opted in]
     by_neighbourhood: dict[int | None, list[int]] = field(default_factory=dict)
-    by_stage: dict[str, list[int]] = field(default_factory=dict)
+    by_stage: dict[str, int] = field(default_factory=dict)  # life stage → qualify
 
 
 def outreach_impact(program: Program, *, user, on: date | None = None) -> Impact:
     """How many households the program's rules find eligible today, among those the staff member may
-    see, by district, 행정동 and life stage, and how many of them opted in to outreach: one grouped query
-    over the compiled rules (the same SQL the matching task runs).
+    see, by district, 행정동 and life stage, and how many of them opted in to outreach (by place): two
+    grouped queries over the compiled rules (the same SQL the matching task runs).
 
     Grouped by place only, the life stages and the opt-in counted with filters: a few hundred groups the
     database hashes in memory, where grouping by computed stage too sorted half a million rows."""
     day = on or timezone.localdate()
-    scoped = Household.objects.visible_to(user)
+    qualifying = program_qualifying(program, on=day, queryset=Household.objects.visible_to(user))
     stages = {key: Count("pk", filter=_life_stage(day, low, high)) for key, low, high in LIFE_STAGES}
-    rows = (
-        program_qualifying(program, on=day, queryset=scoped)
-        # The households counted are live (program_qualifying says so): the consent alone decides.
-        .annotate(opted=Case(When(outreach_consented_q(), then=Value(True)), default=Value(False)))
-        .values("district_id", "neighbourhood_id", "opted")
-        .annotate(n=Count("pk"), **stages)
-        .order_by()
-    )
+    places = qualifying.values("district_id", "neighbourhood_id").order_by()
     impact = Impact()
-    for row in rows:
-        n, opted = row["n"], row["n"] if row["opted"] else 0
-        impact.total += n
-        impact.opted_in += opted
+    for row in places.annotate(n=Count("pk"), **stages):
+        impact.total += row["n"]
         for table, key in (
             (impact.by_district, row["district_id"]),
             (impact.by_neighbourhood, row["neighbourhood_id"]),
         ):
-            place = table.setdefault(key, [0, 0])
-            place[0] += n
-            place[1] += opted
+            table.setdefault(key, [0, 0])[0] += row["n"]
         for key, _low, _high in LIFE_STAGES:
             if row[key]:
-                stage = impact.by_stage.setdefault(key, [0, 0])
-                stage[0] += row[key]
-                stage[1] += row[key] if row["opted"] else 0
+                impact.by_stage[key] = impact.by_stage.get(key, 0) + row[key]
+    # The opted-in in a second grouped query, the consent as a condition: PostgreSQL joins the
+    # consenting accounts once (a hash semi-join). Counted inside the first query, as a CASE or an
+    # aggregate's filter, it was looked up once per household: 1.1–1.5 s of a city-wide preview.
+    # The households counted are live (program_qualifying says so): the consent alone decides.
+    for row in places.filter(outreach_consented_q()).annotate(n=Count("pk")):
+        impact.opted_in += row["n"]
+        for table, key in (
+            (impact.by_district, row["district_id"]),
+            (impact.by_neighbourhood, row["neighbourhood_id"]),
+        ):
+            table.setdefault(key, [0, 0])[1] += row["n"]
     return impact

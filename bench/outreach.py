@@ -177,6 +177,16 @@ def outreach_scenarios(requests: int):
     def may_qualify():
         programs_may_qualify(household=next(households), on=date.today())
 
+    # Steady state: a web process has read each district's open programs once since the catalogue last
+    # changed (programs.selectors.open_programs_list); each measured call judges a household not judged
+    # before (its outcomes are not in the cache).
+    from portal.models import District
+
+    for district_id in District.objects.values_list("pk", flat=True):
+        first = Household.objects.filter(district_id=district_id).select_related("district__city").first()
+        if first is not None:
+            programs_may_qualify(household=first, on=date.today())
+
     program = _outreach_program()
     manager, _created = User.objects.get_or_create(
         email="bench-city-admin@bench.invalid", defaults={"password": "!", "role": User.Role.CITY_ADMIN}

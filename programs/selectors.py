@@ -238,6 +238,31 @@ def open_programs_serving(household: Household, day: date) -> QuerySet[Program]:
     )
 
 
+_open_serving: dict[tuple[str, date, int], list[Program]] = {}
+
+
+def open_programs_list(household: Household, day: date) -> list[Program]:
+    """open_programs_serving as a list, remembered in this process per catalogue version, day and
+    district: every resident of a district shares it, and it changes only when the catalogue does (the
+    page cache's version, bumped by every program change). Reading and building the rows was two
+    thirds of judging one household against every open program. Callers must not change the rows."""
+    version = pagecache.current_version()
+    if version is None:  # the shared cache is unreachable: no version to trust
+        return list(open_programs_serving(household, day))
+    key = (version.token, day, household.district_id)
+    programs = _open_serving.get(key)
+    if programs is None:
+        if any(token != version.token for token, _day, _district in _open_serving):
+            _open_serving.clear()  # an older catalogue's lists are dead
+        programs = _open_serving[key] = list(open_programs_serving(household, day))
+    return programs
+
+
+def forget_open_programs() -> None:
+    """Drop what this process remembers (tests start from an empty memory)."""
+    _open_serving.clear()
+
+
 HOUSEHOLD_OUTCOMES_KEY = "programs:household-outcomes"
 HOUSEHOLD_OUTCOMES_SECONDS = 3600
 
@@ -271,7 +296,7 @@ def household_outcomes(
         if cached is not None:
             return cached
     if programs is None:
-        programs = list(open_programs_serving(household, day))
+        programs = open_programs_list(household, day)
     outcomes = {
         program.pk: outcome
         for program, outcome in evaluate_programs(household=household, programs=programs, on=day)
@@ -315,7 +340,7 @@ def programs_for_household(
     """Open programs serving the household's district (its own and city-wide ones), judged on its
     profile: (those it passes, those that need more information), each soonest deadline first."""
     day = on or timezone.localdate()
-    programs = list(open_programs_serving(household, day))
+    programs = open_programs_list(household, day)
     outcomes = household_outcomes(household, on=day, programs=programs)
     judged = [(program, outcomes[program.pk]) for program in programs if program.pk in outcomes]
     judged.sort(key=lambda pair: (pair[0].application_end or date.max, pair[0].title))

@@ -84,8 +84,10 @@ def _forget_remembered_choices():
     """Each test starts without the district list a process remembers (portal.choices): it was read
     from another test's database state, which that test's rollback has undone without a signal."""
     from portal.choices import forget_choices
+    from programs.selectors import forget_open_programs
 
     forget_choices()
+    forget_open_programs()
     yield
 
 

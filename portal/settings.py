@@ -704,6 +704,9 @@ RETENTION_BOOKINGS_DAYS = env.int("RETENTION_BOOKINGS_DAYS", default=365)
 RETENTION_PARCELS_DAYS = env.int("RETENTION_PARCELS_DAYS", default=90)
 # Large export files (reports): private and short-lived.
 RETENTION_EXPORTS_DAYS = env.int("RETENTION_EXPORTS_DAYS", default=7)
+# Outreach notices (programs): the reasons they quoted from the profile ("월 소득 2,100,000원 ≤ …") are
+# blanked after a year; the row itself stays, so the household is still never told twice.
+RETENTION_OUTREACH_REASONS_DAYS = env.int("RETENTION_OUTREACH_REASONS_DAYS", default=365)
 # Resident accounts with no login for this long are anonymised (households' account deletion). The
 # statutory one-year dormancy rule (유효기간제) was lifted in 2023; programs run yearly, so a resident
 # who logs in once a year must keep their account: 3 years.

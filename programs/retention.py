@@ -1,4 +1,5 @@
-"""The programs app's class in the retention table: documents of rejected applications."""
+"""The programs app's classes in the retention table: documents of rejected applications, and the
+reasons outreach notices quoted from a profile."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.retention import DataClass, register
 
-from .models import ApplicationDocument, ApplicationStatus
+from .models import ApplicationDocument, ApplicationStatus, OutreachNotice
 
 
 def rejected_documents_due(*, now, cutoff) -> models.QuerySet:
@@ -28,6 +29,15 @@ def rejected_documents_prune(*, pks, now) -> int:
     return ApplicationDocument.objects.filter(pk__in=[d.pk for d in documents]).delete()[0]
 
 
+def outreach_reasons_due(*, now, cutoff) -> models.QuerySet:
+    # Counted from when the household was found; the notice without its reasons still says "told".
+    return OutreachNotice.objects.filter(created_at__lt=cutoff).exclude(reasons=[])
+
+
+def outreach_reasons_prune(*, pks, now) -> int:
+    return OutreachNotice.objects.filter(pk__in=pks).update(reasons=[])
+
+
 def register_retention() -> None:
     register(
         DataClass(
@@ -38,5 +48,16 @@ def register_retention() -> None:
             due=rejected_documents_due,
             prune=rejected_documents_prune,
             order=20,
+        )
+    )
+    register(
+        DataClass(
+            key="outreach_reasons",
+            label=_("Reasons given in a notice about a program you may qualify for"),
+            outcome=_("the reasons blanked; that you were told stays, so you are not told twice"),
+            setting="RETENTION_OUTREACH_REASONS_DAYS",
+            due=outreach_reasons_due,
+            prune=outreach_reasons_prune,
+            order=25,
         )
     )

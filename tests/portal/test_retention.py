@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 ALL_CLASSES = {
     "notifications",
     "rejected_documents",
+    "outreach_reasons",
     "bookings",
     "parcels",
     "exports",
@@ -180,4 +181,7 @@ def test_a_run_stopped_by_an_error_is_audited_with_what_it_did(settings, monkeyp
         retention.retention_run(now=later)
 
     run = AuditEvent.objects.get(action="retention.run")
-    assert run.data == {"counts": {"notifications": 1, "rejected_documents": 0}, "stopped_by": "RuntimeError"}
+    assert run.data == {
+        "counts": {"notifications": 1, "rejected_documents": 0, "outreach_reasons": 0},
+        "stopped_by": "RuntimeError",
+    }

@@ -308,3 +308,20 @@ def test_erasing_an_account_forgets_its_notices():
     account_delete(user=household.user)
     assert not OutreachNotice.objects.filter(household=household).exists()
     assert not ProgramDismissal.objects.filter(household=household).exists()
+
+
+def test_the_reasons_a_notice_quoted_are_blanked_after_the_retention_period(settings):
+    from portal import retention
+
+    settings.RETENTION_OUTREACH_REASONS_DAYS = 365
+    household = opted_in(HouseholdFactory())
+    program = low_income_program()
+    outreach.outreach_match_program(program_id=program.pk)
+    outreach.outreach_deliver(program_id=program.pk, household_ids=[household.pk])
+    data_class = retention.get("outreach_reasons")
+    assert retention.prune_class(data_class, now=timezone.now() + timedelta(days=300)) == 0
+    assert notices(program).get().reasons
+    assert retention.prune_class(data_class, now=timezone.now() + timedelta(days=366)) == 1
+    notice = notices(program).get()
+    assert notice.reasons == [] and notice.status == OutreachNotice.Status.SENT
+    assert outreach.outreach_match_program(program_id=program.pk) == 0  # still told once

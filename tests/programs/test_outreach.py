@@ -177,7 +177,7 @@ def test_new_for_you_shows_the_reasons_and_following_the_link_counts_as_opened(c
     login(client, household.user)
     for page in (reverse("home"), reverse("programs:may_qualify")):
         body = client.get(page).content.decode()
-        assert "새로 찾은 지원사업" in body or "New for you" in body
+        assert "새로 찾은 프로그램" in body  # "New for you" in Korean
         assert program.title in body and "월 소득 250만 원 이하" in body
     notice = notices(program).get()
     response = client.get(reverse("programs:outreach_open", args=[notice.pk]))

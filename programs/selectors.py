@@ -6,11 +6,12 @@ import unicodedata
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -20,8 +21,18 @@ from portal import pagecache
 from portal.i18n import is_english
 from portal.models import City, District
 
-from .eligibility import Group, MedianTable, Outcome, Rule, Verdict, evaluate
-from .models import Criterion, CriterionGroup, Field, MedianIncome, Program, ProgramStatus
+from .eligibility import Group, Line, MedianTable, Outcome, Rule, Verdict, evaluate
+from .models import (
+    Application,
+    Criterion,
+    CriterionGroup,
+    Field,
+    MedianIncome,
+    OutreachNotice,
+    Program,
+    ProgramDismissal,
+    ProgramStatus,
+)
 
 PUBLIC_STATUSES = (ProgramStatus.PUBLISHED, ProgramStatus.CLOSED)
 SEARCH_FIELDS = (
@@ -352,3 +363,39 @@ def programs_for_household(
 def programs_may_qualify(*, household: Household, on: date | None = None) -> list[tuple[Program, Outcome]]:
     """Every open program the household passes, across all categories, soonest deadline first."""
     return programs_for_household(household=household, on=on)[0]
+
+
+# --- outreach -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewForYou:
+    notice: OutreachNotice
+    program: Program
+    reasons: tuple[Line, ...]  # the criteria met, judged on today's profile
+
+
+def new_for_you(household: Household | None, *, on: date | None = None) -> list[NewForYou]:
+    """ "New for you": the programs outreach told the household about that are still open, not applied
+    for, not waved away and still suited to its profile today, newest first, with the criteria met."""
+    if household is None:
+        return []
+    day = on or timezone.localdate()
+    notices = list(
+        OutreachNotice.objects.filter(
+            household=household, status=OutreachNotice.Status.SENT, program__in=Program.objects.open_on(day)
+        )
+        .exclude(Exists(Application.objects.filter(household=household, program=OuterRef("program"))))
+        .exclude(Exists(ProgramDismissal.objects.filter(household=household, program=OuterRef("program"))))
+        .select_related("program__city", "program__district")
+        .order_by("-sent_at", "-pk")[:20]
+    )
+    if not notices:
+        return []
+    outcomes = household_outcomes(household, on=day)
+    items = []
+    for notice in notices:
+        outcome = outcomes.get(notice.program_id)
+        if outcome is not None and outcome.eligible:  # the profile may have changed since
+            items.append(NewForYou(notice, notice.program, tuple(ln for ln in outcome.lines if ln.passed)))
+    return items

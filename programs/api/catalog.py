@@ -20,7 +20,8 @@ from portal.i18n import is_english
 from ..filters import ProgramFilter
 from ..fragments import detail_urls
 from ..models import PolicyMilestone, PolicyOfficial, Program
-from ..selectors import eligibility_for, programs_may_qualify, public_programs
+from ..selectors import eligibility_for, new_for_you, programs_may_qualify, public_programs
+from ..services import outreach
 
 
 class ProgramListSerializer(serializers.ModelSerializer):
@@ -163,6 +164,22 @@ OutcomeSerializer = inline_serializer(
 )
 
 
+NEW_FOR_YOU = inline_serializer(
+    name="NewForYou",
+    many=True,
+    fields={
+        "notice": serializers.IntegerField(help_text="The outreach notice (its message's link opens it)."),
+        "sent_at": serializers.DateTimeField(),
+        "program": ProgramListSerializer(),
+        "reasons": inline_serializer(
+            name="NewForYouReason",
+            many=True,
+            fields={"rule": serializers.CharField(), "comparison": serializers.CharField()},
+        ),
+    },
+)
+
+
 class IsResidentWithProfile(permissions.IsAuthenticated):
     message = "Log in as a resident to check eligibility."
 
@@ -223,3 +240,54 @@ class ProgramViewSet(
         results = programs_may_qualify(household=self._household(request))
         serializer = ProgramListSerializer([program for program, _outcome in results], many=True)
         return Response(serializer.data)
+
+    # --- outreach: "new for you" and "not interested" (the web's programs.views.outreach) ---------------
+
+    @extend_schema(
+        summary="New for you: programs outreach told me about, with the criteria I meet",
+        responses={200: NEW_FOR_YOU, 404: error_response("No household profile yet.")},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="new-for-you",
+        permission_classes=[IsResidentWithProfile],
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def new_for_you(self, request: Request) -> Response:
+        items = new_for_you(self._household(request))
+        rows = [
+            {
+                "notice": item.notice.pk,
+                "sent_at": item.notice.sent_at,
+                "program": ProgramListSerializer(item.program).data,
+                "reasons": [{"rule": line.rule, "comparison": line.comparison} for line in item.reasons],
+            }
+            for item in items
+        ]
+        return Response(rows)
+
+    @extend_schema(
+        summary="Not interested: never suggest this program again (DELETE: suggest it again)",
+        request=None,
+        responses={
+            204: None,
+            404: error_response("No such program, or no household profile yet."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post", "delete"],
+        url_path="not-interested",
+        permission_classes=[IsResidentWithProfile],
+        filterset_class=None,
+    )
+    def not_interested(self, request: Request, pk: str | None = None) -> Response:
+        program = self.get_object()
+        household = self._household(request)
+        if request.method == "DELETE":
+            outreach.program_undismiss(household=household, program=program)
+        else:
+            outreach.program_dismiss(household=household, program=program)
+        return Response(status=204)

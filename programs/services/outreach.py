@@ -379,20 +379,6 @@ def _reason_text(reasons: list[dict[str, Any]], language: str) -> str:
 # --- the resident's side -------------------------------------------------------------------------------
 
 
-def outreach_new_for(household: Household, *, on: date | None = None) -> list[Notice]:
-    """ "New for you": programs the household was told about that are still open, not applied for and
-    not waved away, newest first (the reasons are judged again by the page, on today's profile)."""
-    day = on or timezone.localdate()
-    open_ids = Program.objects.open_on(day).values("pk")
-    return list(
-        Notice.objects.filter(household=household, status=Notice.Status.SENT, program_id__in=open_ids)
-        .exclude(Exists(Application.objects.filter(household=household, program=OuterRef("program"))))
-        .exclude(Exists(ProgramDismissal.objects.filter(household=household, program=OuterRef("program"))))
-        .select_related("program__city", "program__district")
-        .order_by("-sent_at", "-pk")[:20]
-    )
-
-
 def outreach_notice_open(*, notice: Notice, now: datetime | None = None) -> None:
     """The resident followed the message's link: counted once in the funnel as opened."""
     Notice.objects.filter(pk=notice.pk, opened_at__isnull=True).update(opened_at=now or timezone.now())

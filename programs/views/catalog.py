@@ -27,11 +27,11 @@ from ..selectors import (
     eligibility_for,
     household_outcomes,
     household_verdicts,
+    new_for_you,
     programs_for_household,
     public_programs,
 )
 from .applications import apply_panel
-from .outreach import new_for_you
 
 PAGE_SIZE = 12
 UPCOMING_SESSIONS = 10

@@ -9,8 +9,7 @@ from households.selectors import household_for
 from portal.pagecache import shared_page
 
 from ..models import Category, Program
-from ..selectors import public_programs
-from .outreach import new_for_you
+from ..selectors import new_for_you, public_programs
 
 
 @shared_page()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,37 +10,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from households.models import Household
 from households.selectors import household_for
 
-from ..eligibility import Line
 from ..models import OutreachNotice, Program
-from ..selectors import household_outcomes
 from ..services import outreach
-
-
-@dataclass(frozen=True)
-class NewForYou:
-    notice: OutreachNotice
-    program: Program
-    reasons: tuple[Line, ...]  # the criteria met, judged on today's profile
-
-
-def new_for_you(household: Household | None) -> list[NewForYou]:
-    """The programs outreach told this household about that still suit it, with why."""
-    if household is None:
-        return []
-    notices = outreach.outreach_new_for(household)
-    if not notices:
-        return []
-    outcomes = household_outcomes(household)
-    items = []
-    for notice in notices:
-        outcome = outcomes.get(notice.program_id)
-        if outcome is None or not outcome.eligible:
-            continue  # the profile changed since: no longer a match to boast about
-        items.append(NewForYou(notice, notice.program, tuple(ln for ln in outcome.lines if ln.passed)))
-    return items
 
 
 @login_required

@@ -325,3 +325,23 @@ def test_the_reasons_a_notice_quoted_are_blanked_after_the_retention_period(sett
     notice = notices(program).get()
     assert notice.reasons == [] and notice.status == OutreachNotice.Status.SENT
     assert outreach.outreach_match_program(program_id=program.pk) == 0  # still told once
+
+
+def test_the_api_lists_new_for_you_with_reasons_and_takes_not_interested(client):
+    household = opted_in(HouseholdFactory())
+    program = low_income_program()
+    outreach.outreach_match_program(program_id=program.pk)
+    outreach.outreach_deliver(program_id=program.pk, household_ids=[household.pk])
+    url = reverse("program-new-for-you")
+    assert client.get(url).status_code in (401, 403)
+    login(client, household.user)
+    rows = client.get(url).json()
+    assert [row["program"]["id"] for row in rows] == [program.pk]
+    assert {reason["rule"] for reason in rows[0]["reasons"]} == {"월 소득 250만 원 이하", "임차"}
+
+    not_interested = reverse("program-not-interested", args=[program.pk])
+    assert client.post(not_interested).status_code == 204
+    assert client.get(url).json() == []
+    assert client.delete(not_interested).status_code == 204
+    assert [row["program"]["id"] for row in client.get(url).json()] == [program.pk]
+    assert client.post(reverse("program-not-interested", args=[999999])).status_code == 404

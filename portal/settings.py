@@ -331,6 +331,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=8, minute=30),
         "options": {"expires": 12 * 60 * 60},
     },
+    # Birthdays change ages, and ages open programs (19, 40, 65): those households are judged again.
+    "outreach-birthdays": {
+        "task": "programs.tasks.outreach_birthdays",
+        "schedule": crontab(hour=8, minute=40),
+        "options": {"expires": 12 * 60 * 60},
+    },
     "outreach-deliver-due": {
         "task": "programs.tasks.deliver_due_outreach",
         "schedule": crontab(minute=20),

@@ -58,5 +58,10 @@ def outreach_programs_opening() -> int:
 
 
 @shared_task
+def outreach_birthdays() -> int:
+    return outreach.outreach_birthdays()
+
+
+@shared_task
 def outreach_weekly_digest() -> int:
     return outreach.outreach_weekly_digest()

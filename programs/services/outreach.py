@@ -15,6 +15,7 @@ claims the row with a conditional UPDATE before the message is recorded in the o
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -119,6 +120,21 @@ def outreach_programs_opening(*, on: date | None = None) -> int:
         outbox.enqueue(MATCH_PROGRAM_TASK, pk, dedupe_key=f"outreach-program:{pk}")
         count += 1
     return count
+
+
+def outreach_birthdays(*, on: date | None = None) -> int:
+    """Households whose age changed today (a birthday: 19, 40 and 65 open whole groups of programs) are
+    judged again like a changed profile (beat, every morning). A 29 February birthday counts on
+    1 March in other years, as Household.age_on does. Returns how many were queued."""
+    day = on or timezone.localdate()
+    born_today = Q(birth_date__month=day.month, birth_date__day=day.day)
+    if day.month == 3 and day.day == 1 and not calendar.isleap(day.year):
+        born_today |= Q(birth_date__month=2, birth_date__day=29)
+    queued = 0
+    for pk in Household.objects.filter(born_today, outreach_opted_in_q()).values_list("pk", flat=True):
+        outbox.enqueue(MATCH_HOUSEHOLD_TASK, pk, dedupe_key=f"outreach-household:{pk}")
+        queued += 1
+    return queued
 
 
 def outreach_match_program(*, program_id: int, on: date | None = None, batch: int = MATCH_BATCH) -> int:

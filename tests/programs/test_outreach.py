@@ -345,3 +345,32 @@ def test_the_api_lists_new_for_you_with_reasons_and_takes_not_interested(client)
     assert client.delete(not_interested).status_code == 204
     assert [row["program"]["id"] for row in client.get(url).json()] == [program.pk]
     assert client.post(reverse("program-not-interested", args=[999999])).status_code == 404
+
+
+def test_a_birthday_that_opens_a_program_tells_the_household():
+    from portal.models import QueuedTask
+
+    # Opted in before the program exists (opting in judges the open programs at once).
+    turning_19 = opted_in(HouseholdFactory(birth_date=date(2007, 12, 4)))  # 19 on TODAY
+    not_today = opted_in(HouseholdFactory(birth_date=date(2007, 12, 5)))
+    youth_program = ProgramFactory()
+    add_rules(youth_program, {"field": "age", "operator": "gte", "value": 19, "explanation": "만 19세 이상"})
+    assert outreach.outreach_match_household(household_id=turning_19.pk, on=date(2026, 12, 3)) == 0  # 18
+    QueuedTask.objects.all().delete()
+    assert outreach.outreach_birthdays(on=TODAY) == 1
+    queued = QueuedTask.objects.get(name=outreach.MATCH_HOUSEHOLD_TASK)
+    assert queued.args == [turning_19.pk]
+    assert outreach.outreach_match_household(household_id=turning_19.pk, on=TODAY) == 1
+    assert notices(youth_program).filter(household=turning_19).exists()
+    assert not notices(youth_program).filter(household=not_today).exists()
+
+
+def test_a_29_february_birthday_counts_on_1_march_in_other_years():
+    leapling = opted_in(HouseholdFactory(birth_date=date(2004, 2, 29)))
+    march_first = date(2023, 3, 1)
+    from portal.models import QueuedTask
+
+    QueuedTask.objects.all().delete()
+    assert outreach.outreach_birthdays(on=march_first) == 1
+    assert QueuedTask.objects.filter(name=outreach.MATCH_HOUSEHOLD_TASK, args=[leapling.pk]).exists()
+    assert outreach.outreach_birthdays(on=date(2024, 3, 1)) == 0  # a leap year has its own 29 February

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from households.selectors import household_for
 from portal.api.caching import SharedCacheMixin
 from portal.api.errors import error_response
-from portal.api.fields import LocalizedField
+from portal.api.fields import LocalizedField, SupportedDateTimeField
 from portal.i18n import is_english
 
 from ..filters import ProgramFilter
@@ -169,7 +169,7 @@ NEW_FOR_YOU = inline_serializer(
     many=True,
     fields={
         "notice": serializers.IntegerField(help_text="The outreach notice (its message's link opens it)."),
-        "sent_at": serializers.DateTimeField(),
+        "sent_at": SupportedDateTimeField(),
         "program": ProgramListSerializer(),
         "reasons": inline_serializer(
             name="NewForYouReason",

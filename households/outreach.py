@@ -79,7 +79,12 @@ def outreach_opted_in(household: Household) -> bool:
 def outreach_preference(household: Household) -> OutreachPreference:
     """The household's choices; unsaved defaults (inbox only, at once, the default weekly limit) when it
     never chose (the consent given on the consents page alone)."""
-    preference = OutreachPreference.objects.filter(household=household).first()
+    if "outreach_preference" in household._state.fields_cache:
+        # Loaded with the household (select_related("outreach_preference")): a sender of hundreds of
+        # notices asks once per batch, not once per notice and question.
+        preference = household._state.fields_cache["outreach_preference"]
+    else:
+        preference = OutreachPreference.objects.filter(household=household).first()
     if preference is None:
         preference = OutreachPreference(household=household, weekly_limit=settings.OUTREACH_WEEKLY_LIMIT)
     return preference
@@ -281,7 +286,12 @@ def outreach_export(household: Household | None) -> dict[str, Any] | None:
     """The household's outreach choices for the account data download (None when it never chose)."""
     if household is None:
         return None
-    preference = OutreachPreference.objects.filter(household=household).first()
+    if "outreach_preference" in household._state.fields_cache:
+        # Loaded with the household (select_related("outreach_preference")): a sender of hundreds of
+        # notices asks once per batch, not once per notice and question.
+        preference = household._state.fields_cache["outreach_preference"]
+    else:
+        preference = OutreachPreference.objects.filter(household=household).first()
     if preference is None:
         return None
     return {

@@ -282,6 +282,17 @@ class _Age:
         return _and(self.at_least(k), self.at_most(k))
 
 
+def age_range(on: date, low: int | None, high: int | None) -> Q:
+    """Households aged `low` to `high` (inclusive; None: open) on `on`, 만 나이 as the engine counts it:
+    the life stages the impact preview counts by use the same bounds as the rules."""
+    age, condition = _Age(on), True
+    if low is not None:
+        condition = _and(condition, age.at_least(low))
+    if high is not None:
+        condition = _and(condition, age.at_most(high))
+    return _q(condition)
+
+
 def _ge(fact: _IntegerColumn | _Age, x: float) -> Cond:  # fact >= x
     if isinstance(x, float):
         if math.isnan(x):

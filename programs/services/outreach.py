@@ -43,7 +43,7 @@ from portal import outbox
 from portal.notifications import notify
 
 from ..eligibility import Outcome, Verdict
-from ..eligibility_sql import compile_tree
+from ..eligibility_sql import age_range, compile_tree
 from ..models import Application, OutreachNotice, Program, ProgramDismissal
 from ..selectors import (
     eligibility_for,
@@ -213,7 +213,7 @@ def outreach_deliver(*, program_id: int, household_ids: Iterable[int], at: datet
     pending = (
         Notice.objects.filter(program_id=program_id, household_id__in=list(household_ids))
         .filter(status=Notice.Status.PENDING)
-        .select_related("program", "household__user", "household__district")
+        .select_related("program", "household__user", "household__district", "household__outreach_preference")
     )
     return sum(_deliver_one(notice, now=now) for notice in pending)
 
@@ -224,7 +224,7 @@ def outreach_deliver_due(*, at: datetime | None = None, limit: int = 5000) -> in
     now = at or timezone.now()
     due = (
         Notice.objects.filter(status=Notice.Status.PENDING, created_at__lte=now - timedelta(minutes=5))
-        .select_related("program", "household__user", "household__district")
+        .select_related("program", "household__user", "household__district", "household__outreach_preference")
         .order_by("pk")[:limit]
     )
     return sum(_deliver_one(notice, now=now) for notice in due)
@@ -319,7 +319,7 @@ def outreach_weekly_digest(*, at: datetime | None = None) -> int:
     day = timezone.localdate(now)
     pending = (
         Notice.objects.filter(status=Notice.Status.PENDING)
-        .select_related("program", "household__user", "household__district")
+        .select_related("program", "household__user", "household__district", "household__outreach_preference")
         .order_by("household_id", "pk")
     )
     by_household: dict[int, list[Notice]] = defaultdict(list)
@@ -331,8 +331,9 @@ def outreach_weekly_digest(*, at: datetime | None = None) -> int:
         if not _weekly(household):
             continue
         relevant = [(n, o) for n in notices if (o := _still_relevant(n, day)) is not None]
-        for notice in {n.pk for n in notices} - {n.pk for n, _o in relevant}:
-            Notice.objects.filter(pk=notice, status=Notice.Status.PENDING).update(
+        stale = {n.pk for n in notices} - {n.pk for n, _o in relevant}
+        if stale:
+            Notice.objects.filter(pk__in=stale, status=Notice.Status.PENDING).update(
                 status=Notice.Status.WITHDRAWN
             )
         channels = _channels_now(household, now)
@@ -430,24 +431,6 @@ LIFE_STAGES = (  # (key, lowest age, highest age): DESIGN.md's target groups
 )
 
 
-def _born_by(day: date, age: int) -> date:
-    """The latest birth date of someone `age` or older on `day` (만 나이; a 29 February birthday is
-    reached on 1 March in other years, as Household.age_on counts it)."""
-    try:
-        return day.replace(year=day.year - age)
-    except ValueError:  # 29 February, `age` years back, is not a date
-        return date(day.year - age, 2, 28)
-
-
-def _life_stage(day: date, low: int | None, high: int | None) -> Q:
-    condition = Q()
-    if low is not None:
-        condition &= Q(birth_date__lte=_born_by(day, low))
-    if high is not None:
-        condition &= Q(birth_date__gt=_born_by(day, high + 1))
-    return condition
-
-
 @dataclass
 class Impact:
     """Who would qualify now: counts only, never a person."""
@@ -468,7 +451,7 @@ def outreach_impact(program: Program, *, user, on: date | None = None) -> Impact
     database hashes in memory, where grouping by computed stage too sorted half a million rows."""
     day = on or timezone.localdate()
     qualifying = program_qualifying(program, on=day, queryset=Household.objects.visible_to(user))
-    stages = {key: Count("pk", filter=_life_stage(day, low, high)) for key, low, high in LIFE_STAGES}
+    stages = {key: Count("pk", filter=age_range(day, low, high)) for key, low, high in LIFE_STAGES}
     places = qualifying.values("district_id", "neighbourhood_id").order_by()
     impact = Impact()
     for row in places.annotate(n=Count("pk"), **stages):

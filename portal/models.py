@@ -101,6 +101,8 @@ class User(AbstractUser):
         PROGRAM_MANAGER = "program_manager", _("Program manager")
         DISTRICT_MANAGER = "district_manager", _("District manager")
         CITY_ADMIN = "city_admin", _("City administrator")
+        # The 1인가구 support centre's counsellors (care): their calendar, clients and confidential notes.
+        COUNSELLOR = "counsellor", _("Counsellor")
 
     username = None
     first_name = None

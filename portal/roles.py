@@ -160,7 +160,10 @@ ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += _SPACES_VIEW + _SPACES_SETUP + _SPACE
 # Exports (reports.exports): district managers export their district's data and follow their export
 # jobs. Unmasked personal data needs portal.export_personal_data, granted to no role by default.
 ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += ["reports.view_exportjob", "reports.add_exportjob"]
-STAFF_ROLES = {Role.CASEWORKER, Role.PROGRAM_MANAGER, Role.DISTRICT_MANAGER, Role.CITY_ADMIN}
+# The apps above (benefits, care, inquiries, community) add their permissions below, one block each.
+ROLE_PERMISSIONS[Role.COUNSELLOR] = []
+
+STAFF_ROLES = {Role.CASEWORKER, Role.PROGRAM_MANAGER, Role.DISTRICT_MANAGER, Role.COUNSELLOR, Role.CITY_ADMIN}
 
 
 def ensure_role_groups(**_kwargs) -> None:
@@ -179,7 +182,10 @@ def user_set_role(*, user: User, role: str, district: District | None) -> User:
     """Give `user` a role: staff flags, district and permission group follow from it."""
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}")
-    if role in {Role.CASEWORKER, Role.PROGRAM_MANAGER, Role.DISTRICT_MANAGER} and district is None:
+    if (
+        role in {Role.CASEWORKER, Role.PROGRAM_MANAGER, Role.DISTRICT_MANAGER, Role.COUNSELLOR}
+        and district is None
+    ):
         raise ValueError("district staff need a district")
     user.role = role
     user.district = district if role != Role.RESIDENT else None

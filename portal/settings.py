@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "safety",
     "lockers",
     "spaces",
+    "benefits",
+    "care",
+    "inquiries",
+    "community",
     "reports",
     "demo",
 ]

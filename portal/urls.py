@@ -29,6 +29,10 @@ urlpatterns = [
     # The link in every outreach message: no login (households.outreach_views).
     path("outreach/unsubscribe/<str:token>/", outreach_unsubscribe, name="outreach_unsubscribe"),
     path("lockers/", include("lockers.urls")),
+    path("benefits/", include("benefits.urls")),
+    path("care/", include("care.urls")),
+    path("inquiries/", include("inquiries.urls")),
+    path("community/", include("community.urls")),
     path("reports/dashboard/", include("reports.dashboard.urls")),
     path("reports/performance/", include("reports.performance.urls")),
     path("reports/", include("reports.exports.urls")),

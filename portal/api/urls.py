@@ -47,6 +47,10 @@ router.register("staff/exports", StaffExportViewSet, basename="staff-export")
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("", include("benefits.api.urls")),
+    path("", include("care.api.urls")),
+    path("", include("inquiries.api.urls")),
+    path("", include("community.api.urls")),
     path("me/household/", MyHouseholdView.as_view(), name="my-household"),
     path("me/phone/verification/", PhoneVerificationView.as_view(), name="my-phone-verification"),
     path("me/phone/verification/confirm/", PhoneVerificationConfirmView.as_view(), name="my-phone-confirm"),

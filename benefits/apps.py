@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BenefitsConfig(AppConfig):
+    """Cash benefits on top of programs: benefit terms, claims with receipts, payments in whole won, a
+    disbursement ledger, payment batches, yearly re-verification and budget execution (집행률).
+
+    May import the core, households and programs (and safety below it); care and above never reach it
+    except through reports.
+    """
+
+    name = "benefits"
+    verbose_name = _("Cash benefits")

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CareConfig(AppConfig):
+    """Care: counselling appointments at the 1인가구 support centre (services, counsellors, hours,
+    rooms from spaces, intake with crisis safeguards, confidential notes) and wellbeing check-ins whose
+    missed answers always escalate: reminder → caseworker call → home visit.
+
+    May import the core, households, spaces and programs; participation and reports sit above it.
+    """
+
+    name = "care"
+    verbose_name = _("Care")

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunityConfig(AppConfig):
+    """Community building (Seoul's 마을공동체 사업): calls, resident-led proposals, independent rubric
+    scoring by evaluators, selection within budget, grants, space-hour quotas and activity reports.
+    A participation app beside `inquiries`: neither imports the other.
+    """
+
+    name = "community"
+    verbose_name = _("Community building")

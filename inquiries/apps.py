@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InquiriesConfig(AppConfig):
+    """Inquiries answered within 48 working hours (Gwangju Seo-gu's promise): questions and problem
+    reports by web, email and inbound text message, routed to a district team, answered from templates
+    on the channel they came from. A participation app beside `community`: neither imports the other.
+    """
+
+    name = "inquiries"
+    verbose_name = _("Inquiries")

@@ -12,3 +12,10 @@ class CareConfig(AppConfig):
 
     name = "care"
     verbose_name = _("Care")
+
+    def ready(self) -> None:
+        from . import (
+            messages,  # noqa: F401 - registers care's notification texts
+            receivers,  # noqa: F401 - connects the account-deletion receiver
+            retention,  # noqa: F401 - registers care's retention classes
+        )

@@ -85,6 +85,24 @@ def notify_sms_to(
     return rows[0] if rows else None
 
 
+def notify_contact(
+    *, user: User, channel: str, address: str, template: str, event_key: str, context: dict[str, Any]
+) -> Notification | None:
+    """One message to a contact who is not a user, about `user` (e.g. a guardian a resident named for
+    care check-ins, with the guardian's own consent, checked by the caller). The row belongs to `user`
+    (their data: erased with their account, redacted like theirs) and goes to `address` alone — no
+    inbox copy, since the inbox is the resident's. Same outbox, delivery and idempotency on event_key.
+    Returns None when the event was already recorded."""
+    if template not in MESSAGES:
+        raise ValueError(f"unknown notification template {template!r}")
+    if channel not in (Channel.EMAIL, Channel.SMS) or not address:
+        raise ValueError("a contact is reached by email or text message, at an address")
+    rows = _record(
+        user=user, channels=[(channel, address)], template=template, event_key=event_key, context=context
+    )
+    return rows[0] if rows else None
+
+
 def _record(
     *, user: User, channels: list[tuple[str, str]], template: str, event_key: str, context: dict[str, Any]
 ) -> list[Notification]:

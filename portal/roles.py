@@ -162,6 +162,44 @@ ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += _SPACES_VIEW + _SPACES_SETUP + _SPACE
 ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += ["reports.view_exportjob", "reports.add_exportjob"]
 # The apps above (benefits, care, inquiries, community) add their permissions below, one block each.
 ROLE_PERMISSIONS[Role.COUNSELLOR] = []
+# Care: counsellors keep their calendar and confidential notes (which notes a counsellor reads is decided
+# by SessionNote.objects.readable_by, not by a permission: the note's counsellor and the centre lead only);
+# caseworkers enrol residents in check-ins and work the board; managers set up services and counsellors.
+ROLE_PERMISSIONS[Role.COUNSELLOR] += [
+    "care.view_counsellingservice",
+    "care.view_counsellor",
+    "care.view_workinghours",
+    "care.add_workinghours",
+    "care.change_workinghours",
+    "care.delete_workinghours",
+    "care.view_leave",
+    "care.add_leave",
+    "care.change_leave",
+    "care.delete_leave",
+    "care.view_appointment",
+    "care.change_appointment",
+    "care.view_sessionnote",
+    "care.add_sessionnote",
+]
+ROLE_PERMISSIONS[Role.CASEWORKER] += [
+    "care.view_enrolment",
+    "care.add_enrolment",
+    "care.view_guardian",
+    "care.view_checkin",
+    "care.view_checkintask",
+    "care.change_checkintask",
+]
+ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += [
+    *(
+        f"care.{verb}_{model}"
+        for model in ("counsellingservice", "counsellor", "workinghours", "leave")
+        for verb in ("view", "add", "change")
+    ),
+    "care.view_appointment",
+    "care.view_enrolment",
+    "care.view_checkin",
+    "care.view_checkintask",
+]
 
 STAFF_ROLES = {Role.CASEWORKER, Role.PROGRAM_MANAGER, Role.DISTRICT_MANAGER, Role.COUNSELLOR, Role.CITY_ADMIN}
 

@@ -771,3 +771,73 @@ CELERY_BEAT_SCHEDULE["heartbeat"] = {
     "schedule": 60.0,
     "options": {"expires": 55},
 }
+
+# --- care (counselling appointments, wellbeing check-ins) -------------------------------------------
+# Crisis phrases (Korean and English): an intake containing one (after NFC normalisation, ignoring case
+# and spaces) marks the appointment urgent, alerts the centre lead and shows the 24-hour lines at once.
+# Env: CARE_CRISIS_PHRASES (comma-separated; replaces the list).
+CARE_CRISIS_PHRASES = env.list(
+    "CARE_CRISIS_PHRASES",
+    default=[
+        "자살",
+        "죽고 싶",
+        "죽고싶",
+        "죽어버리",
+        "목숨을 끊",
+        "살고 싶지 않",
+        "자해",
+        "손목을 긋",
+        "suicide",
+        "kill myself",
+        "end my life",
+        "want to die",
+        "self-harm",
+        "self harm",
+        "hurt myself",
+    ],
+)
+# Slots start every CARE_SLOT_STEP_MINUTES within a counsellor's hours, at least CARE_MIN_NOTICE_HOURS ahead.
+CARE_SLOT_STEP_MINUTES = env.int("CARE_SLOT_STEP_MINUTES", default=60)
+CARE_MIN_NOTICE_HOURS = env.int("CARE_MIN_NOTICE_HOURS", default=2)
+# A check-in's answer links work this long (signed, single-use).
+CARE_CHECKIN_LINK_MAX_AGE_HOURS = env.int("CARE_CHECKIN_LINK_MAX_AGE_HOURS", default=72)
+# The reminder's answer window before the notify task applies the enrolment's own, and how long a call
+# task may stay open before the check-in escalates to a home visit.
+CARE_DEFAULT_ANSWER_WINDOW_HOURS = env.int("CARE_DEFAULT_ANSWER_WINDOW_HOURS", default=4)
+CARE_CALL_WINDOW_HOURS = env.int("CARE_CALL_WINDOW_HOURS", default=24)
+RETENTION_CARE_CHECKINS_DAYS = env.int("RETENTION_CARE_CHECKINS_DAYS", default=365)
+RETENTION_CARE_INTAKES_DAYS = env.int("RETENTION_CARE_INTAKES_DAYS", default=3 * 365)
+for _name in (
+    "CARE_SLOT_STEP_MINUTES",
+    "CARE_CHECKIN_LINK_MAX_AGE_HOURS",
+    "CARE_DEFAULT_ANSWER_WINDOW_HOURS",
+    "CARE_CALL_WINDOW_HOURS",
+    "RETENTION_CARE_CHECKINS_DAYS",
+    "RETENTION_CARE_INTAKES_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Each morning's check-ins are created at 06:00 (idempotent); due ones are queued every 5 minutes.
+        "care-create-checkins": {
+            "task": "care.tasks.create_morning_checkins",
+            "schedule": crontab(hour=6, minute=0),
+        },
+        "care-dispatch-checkins": {
+            "task": "care.tasks.dispatch_due_checkins",
+            "schedule": crontab(minute="*/5"),
+            "options": {"expires": 240},
+        },
+        # Overdue check-ins escalate one step (reminder → call → visit); failed sends count as overdue.
+        "care-sweep-checkins": {
+            "task": "care.tasks.sweep_checkins",
+            "schedule": crontab(minute="*/5"),
+            "options": {"expires": 240},
+        },
+        "care-appointment-reminders": {
+            "task": "care.tasks.send_appointment_reminders",
+            "schedule": crontab(minute=10),
+        },
+    }
+)

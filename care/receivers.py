@@ -1,0 +1,16 @@
+"""care's answers to the events of the apps below it (connected in CareConfig.ready)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from households.signals import account_deleting
+
+from .services.accounts import care_forget_deleted_account
+
+
+@receiver(account_deleting, dispatch_uid="care.forget_deleted_account")
+def forget_deleted_account(sender: Any, *, user, household, request=None, **kwargs: Any) -> None:
+    care_forget_deleted_account(user=user, household=household, request=request)

@@ -1,0 +1,1 @@
+"""Care's business operations (plain functions): counselling appointments, notes, and check-ins."""

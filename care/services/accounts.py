@@ -1,0 +1,51 @@
+"""care's part when a resident's account is deleted (households announces it: see care.receivers)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from households.models import Household
+from portal.models import User
+
+from ..models import (
+    Appointment,
+    AppointmentStatus,
+    CheckIn,
+    CheckInStatus,
+    CheckInTask,
+    Enrolment,
+    EnrolmentStatus,
+    Guardian,
+)
+from .appointments import _release_room, appointment_flow
+
+
+def care_forget_deleted_account(
+    *, user: User, household: Household | None, request: HttpRequest | None = None
+) -> None:
+    """Upcoming appointments are cancelled (their rooms freed) through the workflow, with no message;
+    what the resident wrote (topic, intake) is blanked; the enrolment is withdrawn, unsent check-ins
+    skipped, task notes blanked and guardians (names, addresses) deleted. Session notes stay with the
+    counselling record (the counsellor's, not the account's), readable only as before."""
+    if household is None:
+        return
+    now = timezone.now()
+    for pk in Appointment.objects.filter(
+        household=household, status=AppointmentStatus.BOOKED, starts_at__gt=now
+    ).values_list("pk", flat=True):
+        appointment = appointment_flow.lock(pk)
+        appointment_flow.move(
+            appointment, AppointmentStatus.CANCELLED, actor=user, request=request, cancelled_at=now
+        )
+        _release_room(appointment, actor=user, request=request)
+    Appointment.objects.filter(household=household).update(topic="", intake="")
+    enrolments = Enrolment.objects.filter(household=household)
+    enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).update(
+        status=EnrolmentStatus.WITHDRAWN, withdrawn_at=now
+    )
+    CheckIn.objects.filter(enrolment__in=enrolments, status=CheckInStatus.SCHEDULED).update(
+        status=CheckInStatus.SKIPPED
+    )
+    CheckInTask.objects.filter(checkin__enrolment__in=enrolments).update(note="")
+    Guardian.objects.filter(enrolment__in=enrolments).delete()

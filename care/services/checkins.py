@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import CharField, DateTimeField, F, Value
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -452,13 +452,30 @@ def _open_task(checkin: CheckIn, kind: str, now: datetime) -> None:
     )
 
 
-_TASK_INSERT = """
-INSERT INTO care_checkintask (checkin_id, district_id, neighbourhood_id, kind, created_at, outcome, note)
-SELECT c.id, c.district_id, e.neighbourhood_id, %s, %s, '', ''
-FROM care_checkin c JOIN care_enrolment e ON e.id = c.enrolment_id
-WHERE c.status = %s AND c.escalated_at = %s
-ON CONFLICT (checkin_id, kind) DO NOTHING
-"""
+def _insert_tasks(*, status: str, kind: str, now: datetime) -> None:
+    """One INSERT … SELECT of a task for every check-in this sweep just moved to `status` (marked by
+    escalated_at = now): set-based, and ON CONFLICT DO NOTHING keeps a rerun from adding a second one.
+    The SELECT is compiled by Django, so dates are written the way each database stores them."""
+    rows = (
+        CheckIn.objects.filter(status=status, escalated_at=now)
+        .annotate(
+            t_checkin=F("pk"),
+            t_district=F("district_id"),
+            t_neighbourhood=F("enrolment__neighbourhood_id"),
+            t_kind=Value(kind, output_field=CharField()),
+            t_created=Value(now, output_field=DateTimeField()),
+            t_outcome=Value("", output_field=CharField()),
+            t_note=Value("", output_field=CharField()),
+        )
+        .values("t_checkin", "t_district", "t_neighbourhood", "t_kind", "t_created", "t_outcome", "t_note")
+    )
+    select, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO care_checkintask (checkin_id, district_id, neighbourhood_id, kind, created_at, outcome, "
+            f"note) {select} ON CONFLICT (checkin_id, kind) DO NOTHING",
+            params,
+        )
 
 
 def _failed_sends() -> dict[str, list[int]]:
@@ -492,8 +509,7 @@ def checkins_sweep(*, now: datetime | None = None) -> dict[str, int]:
                 status=target, escalated_at=now, due_at=next_due
             )
             if moved[target]:
-                with connection.cursor() as cursor:
-                    cursor.execute(_TASK_INSERT, [kind, now, target, now])
+                _insert_tasks(status=target, kind=kind, now=now)
         reminded_due = now
         moved[C.REMINDED] = CheckIn.objects.filter(status=C.SENT, due_at__lte=now).update(
             status=C.REMINDED,

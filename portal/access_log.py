@@ -33,6 +33,10 @@ PERSONAL_DATA_READS: dict[str, Promise] = {
     "spaces.booking.viewed": _("Your space booking"),
     "booking.suspension_viewed": _("Your booking suspension"),
     "lockers.delivery.viewed": _("Your parcel"),
+    "care.appointment.viewed": _("Your counselling appointment"),
+    "care.note.viewed": _("Notes of your counselling session"),
+    "care.enrolment.viewed": _("Your wellbeing check-in enrolment"),
+    "care.checkin_task.viewed": _("A follow-up of your wellbeing check-in"),
 }
 
 

@@ -472,8 +472,9 @@ def _insert_tasks(*, status: str, kind: str, now: datetime) -> None:
     select, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO care_checkintask (checkin_id, district_id, neighbourhood_id, kind, created_at, outcome, "
-            f"note) {select} ON CONFLICT (checkin_id, kind) DO NOTHING",
+            "INSERT INTO care_checkintask"
+            " (checkin_id, district_id, neighbourhood_id, kind, created_at, outcome, note)"
+            f" {select} ON CONFLICT (checkin_id, kind) DO NOTHING",
             params,
         )
 

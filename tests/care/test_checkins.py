@@ -28,8 +28,12 @@ def day():
 def enrolment(caseworker_a, day):
     household = HouseholdFactory(district=district("11620"), notify_by_email=True)
     return svc.enrolment_create(
-        actor=caseworker_a, household_id=household.pk, weekdays=[day.weekday()], at=time(10),
-        consent_version="2026-1", by_sms=False,
+        actor=caseworker_a,
+        household_id=household.pk,
+        weekdays=[day.weekday()],
+        at=time(10),
+        consent_version="2026-1",
+        by_sms=False,
         guardians=[
             {"name": "김보호", "email": "guardian@example.kr", "relation": "누나", "consented": True},
             {"name": "이미동의안함", "phone": "010-9999-0000"},
@@ -48,9 +52,13 @@ def test_enrolment_records_consent_and_is_scoped(enrolment, caseworker_b):
     assert AuditEvent.objects.filter(action="care.enrolment.created", target_id=str(enrolment.pk)).exists()
     other = HouseholdFactory(district=district("11620"))
     with pytest.raises(CareError):
-        svc.enrolment_create(actor=caseworker_b, household_id=other.pk, weekdays=[0], at=time(10), consent_version="1")
+        svc.enrolment_create(
+            actor=caseworker_b, household_id=other.pk, weekdays=[0], at=time(10), consent_version="1"
+        )
     with pytest.raises(CareError):
-        svc.enrolment_create(actor=caseworker_b, household_id=other.pk, weekdays=[0], at=time(10), consent_version="")
+        svc.enrolment_create(
+            actor=caseworker_b, household_id=other.pk, weekdays=[0], at=time(10), consent_version=""
+        )
 
 
 def test_morning_creation_is_idempotent_and_skips_pauses(enrolment, day):
@@ -65,7 +73,9 @@ def test_morning_creation_is_idempotent_and_skips_pauses(enrolment, day):
     assert svc.checkins_create_for_day(day=day + timedelta(days=7)) == 0
 
 
-def test_sent_once_with_links_and_answered_once(enrolment, day, committed, django_capture_on_commit_callbacks):
+def test_sent_once_with_links_and_answered_once(
+    enrolment, day, committed, django_capture_on_commit_callbacks
+):
     _send(day, committed, django_capture_on_commit_callbacks)
     checkin = CheckIn.objects.get()
     assert checkin.status == "sent"
@@ -83,7 +93,9 @@ def test_sent_once_with_links_and_answered_once(enrolment, day, committed, djang
     assert again.value.code == "link_used"
 
 
-def test_bad_and_expired_links_are_refused(enrolment, day, settings, committed, django_capture_on_commit_callbacks):
+def test_bad_and_expired_links_are_refused(
+    enrolment, day, settings, committed, django_capture_on_commit_callbacks
+):
     _send(day, committed, django_capture_on_commit_callbacks)
     with pytest.raises(CareError) as bad:
         svc.checkin_answer_by_token(token="nonsense")
@@ -113,7 +125,12 @@ def test_the_ladder_reminder_call_visit_with_guardians(
     checkin = CheckIn.objects.get()
     sent_at = checkin.sent_at
     with django_capture_on_commit_callbacks(execute=True):
-        assert svc.checkins_sweep(now=sent_at + timedelta(hours=1))[CheckIn._meta.get_field("status").choices[2][0]] == 0
+        assert (
+            svc.checkins_sweep(now=sent_at + timedelta(hours=1))[
+                CheckIn._meta.get_field("status").choices[2][0]
+            ]
+            == 0
+        )
         moved = svc.checkins_sweep(now=sent_at + timedelta(hours=5))
     assert moved["reminded"] == 1
     checkin.refresh_from_db()
@@ -144,7 +161,9 @@ def test_the_ladder_reminder_call_visit_with_guardians(
     assert AuditEvent.objects.filter(action="care.task.outcome").count() == 2
 
 
-def test_an_unanswered_call_escalates_to_a_visit(enrolment, day, committed, django_capture_on_commit_callbacks, settings):
+def test_an_unanswered_call_escalates_to_a_visit(
+    enrolment, day, committed, django_capture_on_commit_callbacks, settings
+):
     _send(day, committed, django_capture_on_commit_callbacks)
     checkin = CheckIn.objects.get()
     now = checkin.sent_at
@@ -158,7 +177,9 @@ def test_an_unanswered_call_escalates_to_a_visit(enrolment, day, committed, djan
     assert set(CheckInTask.objects.values_list("kind", flat=True)) == {"call", "visit"}
 
 
-def test_a_message_that_could_not_be_sent_escalates_at_once(enrolment, day, committed, django_capture_on_commit_callbacks):
+def test_a_message_that_could_not_be_sent_escalates_at_once(
+    enrolment, day, committed, django_capture_on_commit_callbacks
+):
     _send(day, committed, django_capture_on_commit_callbacks)
     checkin = CheckIn.objects.get()
     Notification.objects.filter(template="care.checkin.ask", channel="email").update(status="failed")
@@ -174,7 +195,9 @@ def test_withdraw_stops_check_ins(enrolment, day):
     assert svc.checkins_create_for_day(day=day + timedelta(days=7)) == 0
 
 
-def test_the_board_is_scoped_and_oldest_first(enrolment, day, caseworker_a, caseworker_b, django_assert_max_num_queries):
+def test_the_board_is_scoped_and_oldest_first(
+    enrolment, day, caseworker_a, caseworker_b, django_assert_max_num_queries
+):
     svc.checkins_create_for_day(day=day)
     checkin = CheckIn.objects.get()
     CheckIn.objects.filter(pk=checkin.pk).update(status="sent")

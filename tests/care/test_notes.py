@@ -22,8 +22,12 @@ def note(service, counsellor, gwanak_resident):
     from portal.timeutils import local_datetime
 
     appointment = appointment_book(
-        user=gwanak_resident, service_id=service.pk, counsellor_id=counsellor.pk,
-        starts_at=local_datetime(next_weekday(), time(10)), mode="phone", topic="상담",
+        user=gwanak_resident,
+        service_id=service.pk,
+        counsellor_id=counsellor.pk,
+        starts_at=local_datetime(next_weekday(), time(10)),
+        mode="phone",
+        topic="상담",
     )
     return note_add(actor=counsellor.user, appointment_id=appointment.pk, text="내담자는 수면 문제를 호소함")
 
@@ -31,7 +35,9 @@ def note(service, counsellor, gwanak_resident):
 def test_the_counsellor_and_the_lead_read_and_each_read_is_logged(note, counsellor, lead):
     for reader in (counsellor.user, lead.user):
         assert [n.pk for n in notes_read(user=reader, appointment_id=note.appointment_id)] == [note.pk]
-    reads = AuditEvent.objects.filter(action="care.note.viewed", subject_user_id=note.appointment.household.user_id)
+    reads = AuditEvent.objects.filter(
+        action="care.note.viewed", subject_user_id=note.appointment.household.user_id
+    )
     assert {e.actor_id for e in reads} == {counsellor.user.pk, lead.user.pk}
 
 
@@ -48,7 +54,9 @@ def test_only_the_appointments_counsellor_writes_its_notes(note, lead):
         note_add(actor=lead.user, appointment_id=note.appointment_id, text="다른 상담사")
 
 
-def test_admin_hides_notes_from_a_superuser_and_shows_them_to_the_counsellor(client, note, counsellor, city_admin):
+def test_admin_hides_notes_from_a_superuser_and_shows_them_to_the_counsellor(
+    client, note, counsellor, city_admin
+):
     client.force_login(city_admin)
     response = client.get("/admin/care/sessionnote/")
     assert response.status_code in (200, 403)

@@ -1,0 +1,1 @@
+"""Care over the API: serializers, views (resident and staff), urls (registered under /api/v1/)."""

@@ -17,6 +17,7 @@ from ..models import (
     Enrolment,
     EnrolmentStatus,
     Guardian,
+    SessionNote,
 )
 from .appointments import _release_room, appointment_flow
 
@@ -26,8 +27,8 @@ def care_forget_deleted_account(
 ) -> None:
     """Upcoming appointments are cancelled (their rooms freed) through the workflow, with no message;
     what the resident wrote (topic, intake) is blanked; the enrolment is withdrawn, unsent check-ins
-    skipped, task notes blanked and guardians (names, addresses) deleted. Session notes stay with the
-    counselling record (the counsellor's, not the account's), readable only as before."""
+    skipped, task notes blanked and guardians (names, addresses) deleted. Session notes are deleted too:
+    written about the resident, they may name them, and no pattern finds a name in free text."""
     if household is None:
         return
     now = timezone.now()
@@ -40,6 +41,7 @@ def care_forget_deleted_account(
         )
         _release_room(appointment, actor=user, request=request)
     Appointment.objects.filter(household=household).update(topic="", intake="")
+    SessionNote.objects.filter(appointment__household=household).delete()
     enrolments = Enrolment.objects.filter(household=household)
     enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).update(
         status=EnrolmentStatus.WITHDRAWN, withdrawn_at=now

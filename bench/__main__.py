@@ -6,6 +6,8 @@
 `python -m bench reports` only the manager-reports rows (the dashboard at city scale, the CSV export);
 `python -m bench outreach` only the outreach rows (who qualifies, SQL against Python; "may also qualify";
 queuing 100,000 notices; the impact preview: bench/outreach.py, bench/eligibility_match.py);
+`python -m bench care` only the care rows (100,000 check-in enrolments: the morning's creation and
+queue, the sweep; a centre's counselling slots: bench/care.py);
 `python -m bench throughput` only the throughput rows (gunicorn and wrk on the demo data, see
 bench/throughput.py; the full run ends with them, and skips them with a note when wrk is missing).
 
@@ -141,7 +143,7 @@ def ensure_data(args: argparse.Namespace, *, everything: bool, reports: bool) ->
         wanted["applications"] = state.spec(total=args.applications)
     if everything:
         wanted["kit_requests"] = state.spec(total=args.kit_requests)
-    if args.only != "outreach":  # the outreach rows need the households and programs alone
+    if args.only not in ("outreach", "care"):  # these rows need the households and programs alone
         wanted["bookings"] = state.spec(total=args.bookings, rooms=args.booking_rooms)
     todo = state.stale(wanted)
     if "base" in todo or (todo and connection.vendor != "postgresql"):
@@ -208,7 +210,7 @@ def main() -> int:
     parser.add_argument(
         "only",
         nargs="?",
-        choices=["spaces", "reports", "throughput", "outreach"],
+        choices=["spaces", "reports", "throughput", "outreach", "care"],
         help="run only this group of rows",
     )
     args = parser.parse_args()
@@ -216,6 +218,7 @@ def main() -> int:
     spaces = everything or args.only == "spaces"
     reports = everything or args.only == "reports"
     outreach = everything or args.only == "outreach"
+    care = everything or args.only == "care"
     # The throughput rows get their own database next to DATABASE_URL's (configure_environment below
     # points DATABASE_URL at the city-scale one), and REDIS_URL / CELERY_BROKER_URL as given.
     original = {name: os.environ.get(name, "") for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
@@ -281,6 +284,13 @@ def main() -> int:
             for row in match_rows(households_in_db=args.households)
         ]
         outreach_lines += queue_notices()
+    care_lines = []
+    if care:
+        from bench.care import morning_lines, slot_scenario, sweep_lines
+
+        label, call, target, repeat = slot_scenario()
+        rows.append(measure(label, call, repeat=repeat, target=target))
+        care_lines = morning_lines() + sweep_lines()
     if spaces:
         contention = contention_throughput(skip_households=args.requests + 10)
     if everything:
@@ -311,6 +321,8 @@ def main() -> int:
     for note in notes:
         print(f"note: {note}")
     for line in outreach_lines:
+        print(line)
+    for line in care_lines:
         print(line)
     if reports:
         for line in export_figures:

@@ -127,6 +127,8 @@ class CheckIn(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=CheckInStatus.choices, default="scheduled")
     # When the current step runs out (set at send and at reminder; the sweep compares it with now).
     due_at = models.DateTimeField(_("answer due"), null=True, blank=True)
+    # When the dispatch queued its send task (the next dispatch leaves it alone unless it went stale).
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import CharField, DateTimeField, F, Value
+from django.db.models import CharField, DateTimeField, F, Q, Value
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -311,22 +311,25 @@ def checkins_create_for_day(*, day: date | None = None, batch: int = 5_000) -> i
     return count
 
 
+# A queued check-in not sent after this long lost its task (a worker died mid-chunk): queued again.
+REQUEUE_AFTER = timedelta(minutes=30)
+
+
 def checkins_dispatch_due(*, now: datetime | None = None) -> int:
     """Queue the sending of every scheduled check-in whose time has come (beat, every few minutes), in
-    chunks of SEND_CHUNK ids through the task outbox. A row is queued at most once here (scheduled →
-    queued is a conditional UPDATE), and the send task claims each row again, so a task run twice sends
-    nothing twice."""
+    chunks of SEND_CHUNK ids through the task outbox. Queuing marks the row (queued_at, a conditional
+    UPDATE), so the next dispatch leaves it alone unless it was never sent within REQUEUE_AFTER; the
+    send task claims each row again (scheduled → sent), so a task run twice sends nothing twice."""
     now = now or timezone.now()
-    ids = list(
-        CheckIn.objects.filter(status=C.SCHEDULED, scheduled_at__lte=now)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    due = CheckIn.objects.filter(status=C.SCHEDULED, scheduled_at__lte=now).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
     )
+    ids = list(due.order_by("pk").values_list("pk", flat=True))
     queued = 0
     for start in range(0, len(ids), SEND_CHUNK):
         chunk = ids[start : start + SEND_CHUNK]
         with transaction.atomic():
-            CheckIn.objects.filter(pk__in=chunk, status=C.SCHEDULED).update(due_at=now)
+            CheckIn.objects.filter(pk__in=chunk, status=C.SCHEDULED).update(queued_at=now)
             enqueue(SEND_TASK, chunk, dedupe_key=f"care-send:{chunk[0]}:{chunk[-1]}")
         queued += len(chunk)
     return queued

@@ -181,7 +181,15 @@ def _targets(sender, instance, created: bool, update_fields) -> list[tuple[str, 
         return [("spaces", None)]
     if sender in (District, Neighbourhood):
         return [(topic, None) for topic in TOPICS]
+    if sender in _care_models():
+        return [("care", instance.district_id)]
     return []
+
+
+def _care_models() -> tuple[type, ...]:
+    from care.models import Appointment, CheckIn, CheckInTask
+
+    return (Appointment, CheckIn, CheckInTask)
 
 
 def _changed(sender, instance, created: bool = False, update_fields=None, **kwargs) -> None:
@@ -222,6 +230,7 @@ def _source_models() -> list[type]:
         Room,
         OpeningHours,
         Closure,
+        *_care_models(),
     ]
 
 

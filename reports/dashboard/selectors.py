@@ -722,3 +722,8 @@ PANELS = {
     "spaces": spaces_panel,
     "outreach": outreach_panel,
 }
+
+# Care (counselling and check-ins): its own module, registered here.
+from .care import care_panel  # noqa: E402
+
+PANELS["care"] = care_panel

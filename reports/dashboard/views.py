@@ -28,6 +28,7 @@ from portal.models import District, User
 from programs.models import ApplicationStatus
 
 from .cache import PANEL_TIMEOUT, dashboard_panels
+from .care import care_section, care_snapshot
 from .charts import Series, bar_chart, line_chart, number, percent
 from .forms import ALL_DISTRICTS, PeriodForm
 from .selectors import STATUS_ORDER, Period
@@ -99,6 +100,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context.update(panels)
     context["charts"] = build_charts(panels, all_districts=district is None)
     context["figures"] = key_figures(panels)
+    context["care_figures"] = care_section(care_snapshot(panels["care"]))["summary"]
     context["computed_at"] = min(panel.computed_at for panel in panels.values())
     context["queue_url"] = reverse("admin:programs_application_changelist") + "?waiting=over_48h"
     return render(request, "reports/dashboard.html", context)

@@ -29,6 +29,7 @@ from portal.files import save_spooled
 from portal.models import District, User
 from portal.notifications import notify
 from programs.models import Program, ProgramStatus
+from reports.dashboard.care import CARE_SHEET, care_panel, care_sheet, care_snapshot
 from reports.dashboard.selectors import (
     AGE_BANDS,
     STATUS_ORDER,
@@ -50,7 +51,7 @@ SNAPSHOT_VERSION = 1
 REPORT_DIR = "reports"
 
 # Sheet titles and headers of the workbook, in Korean: the file is filed as the district's record.
-SHEETS = ("요약", "세대", "신청", "프로그램(예산·참여)", "안전물품", "무인택배", "공간")
+SHEETS = ("요약", "세대", "신청", "프로그램(예산·참여)", "안전물품", "무인택배", "공간", CARE_SHEET)
 AGE_BAND_KO = {
     "under_19": "19세 미만",
     "19_39": "19–39세(청년)",
@@ -115,6 +116,7 @@ def report_figures(*, district: District, month: date) -> dict[str, Any]:
     kits = kits_panel(user, district.pk, period)
     lockers = lockers_panel(user, district.pk, period)
     spaces = spaces_panel(user, district.pk, period)
+    care = care_panel(user, district.pk, period)
 
     session_rows = {p.program_id: p for p in sessions.programs}
     application_rows = {p.program_id: p for p in applications.programs}
@@ -222,6 +224,7 @@ def report_figures(*, district: District, month: date) -> dict[str, Any]:
                 for s in spaces.spaces
             ],
         },
+        "care": care_snapshot(care),
     }
 
 
@@ -311,8 +314,10 @@ def workbook_sheets(figures: dict[str, Any]) -> list[tuple[str, list[list[Any]]]
         ]
         for s in sp["spaces"]
     ]
+    # A snapshot made before care has no "care" figures: its sheet holds the header row only.
+    care = care_sheet(figures.get("care"))
     return list(
-        zip(SHEETS, [summary, households, applications, programs, kits, lockers, spaces], strict=True)
+        zip(SHEETS, [summary, households, applications, programs, kits, lockers, spaces, care], strict=True)
     )
 
 

@@ -21,6 +21,7 @@ from portal.files import serve_private
 from portal.i18n import is_english
 from portal.models import District, User
 from programs.models import ApplicationStatus
+from reports.dashboard.care import care_section
 from reports.dashboard.charts import number, percent
 from reports.dashboard.selectors import AGE_BANDS, STATUS_ORDER
 from reports.dashboard.views import AGE_BAND_LABELS, may_view_dashboard
@@ -118,6 +119,7 @@ def page_sections(figures: dict) -> dict:
     lk, sp, totals = figures["lockers"], figures["spaces"], figures["program_totals"]
     median = a["median_days"]
     return {
+        "care": care_section(figures.get("care")),
         "summary": [
             (_("Registered households at the end of the month"), number(h["total"])),
             (_("Registered during the month"), number(h["new"])),

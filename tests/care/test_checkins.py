@@ -213,3 +213,11 @@ def test_dispatch_queues_chunks_once(enrolment, day):
     svc.checkins_create_for_day(day=day)
     svc.checkins_dispatch_due(now=local_datetime(day, time(10, 1)))
     assert QueuedTask.objects.filter(name=svc.SEND_TASK).count() == 1
+
+
+def test_a_second_dispatch_queues_nothing_until_the_queue_went_stale(enrolment, day):
+    svc.checkins_create_for_day(day=day)
+    at = local_datetime(day, time(10, 1))
+    assert svc.checkins_dispatch_due(now=at) == 1
+    assert svc.checkins_dispatch_due(now=at + timedelta(minutes=5)) == 0
+    assert svc.checkins_dispatch_due(now=at + svc.REQUEUE_AFTER + timedelta(minutes=1)) == 1

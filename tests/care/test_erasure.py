@@ -34,14 +34,30 @@ def test_deleting_the_account_leaves_nothing_in_care(
     household = HouseholdFactory(user=user, name=NAME, phone=PHONE, district=district("11620"))
     slot = free_slots(service=service, first=next_weekday(), last=next_weekday())[0]
     appointment = appointment_book(
-        user=user, service_id=service.pk, counsellor_id=counsellor.pk, starts_at=slot.starts_at, mode="room",
-        topic=f"{NAME} 상담", intake=f"저는 {NAME}이고 번호는 {PHONE}",
+        user=user,
+        service_id=service.pk,
+        counsellor_id=counsellor.pk,
+        starts_at=slot.starts_at,
+        mode="room",
+        topic=f"{NAME} 상담",
+        intake=f"저는 {NAME}이고 번호는 {PHONE}",
     )
     note_add(actor=counsellor.user, appointment_id=appointment.pk, text=f"{NAME} 님과 상담")
     day = next_weekday(1)
     svc.enrolment_create(
-        actor=caseworker_a, household_id=household.pk, weekdays=[day.weekday()], at=time(10), consent_version="1",
-        guardians=[{"name": "탁보호", "email": "guardian.tak@example.kr", "phone": "010-5555-0000", "consented": True}],
+        actor=caseworker_a,
+        household_id=household.pk,
+        weekdays=[day.weekday()],
+        at=time(10),
+        consent_version="1",
+        guardians=[
+            {
+                "name": "탁보호",
+                "email": "guardian.tak@example.kr",
+                "phone": "010-5555-0000",
+                "consented": True,
+            }
+        ],
         guardians_told_at="reminder",
     )
     svc.checkins_create_for_day(day=day)
@@ -60,7 +76,9 @@ def test_deleting_the_account_leaves_nothing_in_care(
     for model in [*apps.get_app_config("care").get_models(), apps.get_model("portal", "Notification")]:
         columns = text_columns(model)
         for row in model._base_manager.values_list(*columns):
-            left += [f"{model._meta.db_table}: {n}" for value in row for n in needles if value and n in str(value)]
+            left += [
+                f"{model._meta.db_table}: {n}" for value in row for n in needles if value and n in str(value)
+            ]
     assert not left, left
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"

@@ -165,6 +165,7 @@ def slot_scenario():
             OpeningHours(space=space, weekday=d, opens=clock(9), closes=clock(21)) for d in range(7)
         )
         for n in range(5):
+            User.objects.filter(email=f"bench-counsellor-{n}@bench.invalid").delete()
             user = User.objects.create(
                 email=f"bench-counsellor-{n}@bench.invalid",
                 password="!",

@@ -133,6 +133,9 @@ def load_demo(*, today: date | None = None) -> list[dict[str, str]]:
     load_safety(today=today)
     load_lockers()
     load_spaces(today=today)
+    from demo.care import load_care  # care's loader imports this module's account helpers
+
+    accounts += load_care(today=today)
     # Officials, milestones, opening hours and more were written in bulk (no signals): the public pages
     # cached before this load must not outlive it.
     pagecache.bump()

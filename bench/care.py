@@ -158,6 +158,9 @@ def slot_scenario():
         district=district, name="벤치 심리상담", defaults={"duration_minutes": 50}
     )
     if not Counsellor.objects.filter(services=service).exists():
+        # What a run cut short left in spaces (care's own tables were emptied with it).
+        Booking.objects.filter(room__space__slug="bench-care-centre").delete()
+        Space.objects.filter(slug="bench-care-centre").delete()
         space = Space.objects.create(
             district=district, slug="bench-care-centre", name="1인가구지원센터", address="bench"
         )

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from portal.timeutils import local_datetime
+from portal.timeutils import local_datetime, to_local
 
 from ..models import Appointment, AppointmentMode, AppointmentStatus, CounsellingService, Counsellor, Leave
 
@@ -27,7 +27,23 @@ class Slot:
     modes: tuple[str, ...]
 
 
-def _busy(intervals: list[tuple[datetime, datetime]], start: datetime, end: datetime) -> bool:
+Busy = dict[tuple[int, date], list[tuple[float, float]]]
+
+
+def _by_day(rows) -> Busy:
+    """(owner id, start, end) rows → busy intervals as epoch seconds, under each local day they touch:
+    a candidate slot is then compared with its own day's few intervals, as plain numbers (comparing
+    aware datetimes asks the time zone for offsets each time: most of the run, measured)."""
+    busy: Busy = defaultdict(list)
+    for owner, start, end in rows:
+        day, last = to_local(start).date(), to_local(end).date()
+        while day <= last:
+            busy[(owner, day)].append((start.timestamp(), end.timestamp()))
+            day += timedelta(days=1)
+    return busy
+
+
+def _busy(intervals: list[tuple[float, float]], start: float, end: float) -> bool:
     return any(s < end and e > start for s, e in intervals)
 
 
@@ -62,7 +78,6 @@ def free_slots(
         counsellor_id__in=ids, starts_on__lte=last, ends_on__gte=first
     ).values_list("counsellor_id", "starts_on", "ends_on"):
         on_leave[leave[0]].append((leave[1], leave[2]))
-    taken: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     appointments = Appointment.objects.filter(
         counsellor_id__in=ids,
         status=AppointmentStatus.BOOKED,
@@ -71,10 +86,9 @@ def free_slots(
     )
     if exclude_appointment_id:
         appointments = appointments.exclude(pk=exclude_appointment_id)
-    for cid, s, e in appointments.values_list("counsellor_id", "starts_at", "ends_at"):
-        taken[cid].append((s, e))
+    taken = _by_day(appointments.values_list("counsellor_id", "starts_at", "ends_at"))
     room_ids = {c.room_id for c in counsellors if c.room_id} if service.offers_room else set()
-    room_busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    room_busy: Busy = defaultdict(list)
     if room_ids:
         bookings = Booking.objects.filter(
             room_id__in=room_ids, status__in=ACTIVE_STATUSES, starts_at__lt=window_to, ends_at__gt=window_from
@@ -82,8 +96,7 @@ def free_slots(
         if exclude_appointment_id:
             own = Appointment.objects.filter(pk=exclude_appointment_id).values_list("booking_id", flat=True)
             bookings = bookings.exclude(pk__in=own)
-        for rid, s, e in bookings.values_list("room_id", "starts_at", "ends_at"):
-            room_busy[rid].append((s, e))
+        room_busy = _by_day(bookings.values_list("room_id", "starts_at", "ends_at"))
     slots: list[Slot] = []
     day = first
     while day <= last:
@@ -95,13 +108,14 @@ def free_slots(
                     continue
                 start = local_datetime(day, hours.starts)
                 close = local_datetime(day, hours.ends)
+                own = taken.get((counsellor.pk, day), ())
+                room = room_busy.get((counsellor.room_id, day), ())
                 while start + length <= close:
                     end = start + length
-                    if start >= earliest and not _busy(taken[counsellor.pk], start, end):
+                    begins, ends = start.timestamp(), end.timestamp()
+                    if start >= earliest and not _busy(own, begins, ends):
                         modes = []
-                        if counsellor.room_id in room_ids and not _busy(
-                            room_busy[counsellor.room_id], start, end
-                        ):
+                        if counsellor.room_id in room_ids and not _busy(room, begins, ends):
                             modes.append(AppointmentMode.ROOM.value)
                         if service.offers_phone:
                             modes.append(AppointmentMode.PHONE.value)

@@ -121,8 +121,12 @@ OPEN_CHECKIN_STATUSES = ("sent", "reminded")
 
 
 class CheckIn(models.Model):
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="checkins")
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    # Few indexes on purpose: the sweep moves tens of thousands of rows at once, and every index is
+    # written again for each moved row. The FKs' own indexes are covered by the ones in Meta.
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="checkins", db_index=False
+    )
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+", db_index=False)
     scheduled_at = models.DateTimeField(_("scheduled"))
     status = models.CharField(_("status"), max_length=16, choices=CheckInStatus.choices, default="scheduled")
     # When the current step runs out (set at send and at reminder; the sweep compares it with now).
@@ -148,8 +152,16 @@ class CheckIn(models.Model):
             models.UniqueConstraint(fields=["enrolment", "scheduled_at"], name="care_checkin_once"),
         ]
         indexes = [
-            models.Index(fields=["status", "due_at"], name="care_checkin_due"),
-            models.Index(fields=["status", "scheduled_at"], name="care_checkin_sched"),
+            # The sweep's: open check-ins by when their step runs out (a row leaving them is not re-added).
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["sent", "reminded", "call"]),
+                name="care_checkin_due",
+            ),
+            # The dispatch's: scheduled check-ins by time.
+            models.Index(fields=["scheduled_at"], condition=Q(status="scheduled"), name="care_checkin_sched"),
+            # Staff lists and the dashboard: a district's check-ins by time.
+            models.Index(fields=["district", "scheduled_at"], name="care_checkin_district"),
         ]
 
     def __str__(self) -> str:
@@ -172,7 +184,8 @@ class TaskOutcome(models.TextChoices):
 class CheckInTask(models.Model):
     """An open item on the caseworkers' board: a call, a visit, or a resident's request for help."""
 
-    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="tasks")
+    # FK indexes covered by the unique constraint and the board's index (see Meta).
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="tasks", db_index=False)
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
     )
@@ -183,6 +196,7 @@ class CheckInTask(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("행정동"),
+        db_index=False,
     )
     kind = models.CharField(_("task"), max_length=10, choices=TaskKind.choices)
     created_at = models.DateTimeField(_("opened"))

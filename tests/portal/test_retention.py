@@ -25,6 +25,8 @@ ALL_CLASSES = {
     "exports",
     "dormant_accounts",
     "audit",
+    "care_checkins",
+    "care_intakes",
 }
 
 

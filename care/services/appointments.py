@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from households.services import applicant_household
-from portal.models import User
-from portal.notifications import notify
+from portal.models import Notification, User
+from portal.notifications import notify, notify_contact
 from portal.timeutils import to_local
 from portal.workflow import Workflow
 
@@ -143,20 +143,28 @@ def _check_slot(
 
 
 def _alert_lead(appointment: Appointment) -> None:
-    """Tell every centre lead of the district at once (inbox, email, and text where they have one)."""
+    """Tell every centre lead of the district at once: their inbox, and their work email too (staff have
+    no household, so notify() alone would only reach the inbox, which a lead may not be watching). The
+    message names the reference and the time, never the intake."""
     leads = Counsellor.objects.filter(
-        district_id=appointment.district_id, is_centre_lead=True
+        district_id=appointment.district_id, is_centre_lead=True, user__is_active=True
     ).select_related("user")
+    context = {
+        **message_context(appointment),
+        "link": f"{settings.SITE_URL}/admin/care/appointment/{appointment.pk}/change/",
+    }
     for lead in leads:
-        notify(
-            user=lead.user,
-            template="care.crisis_alert",
-            event_key=f"care.crisis:{appointment.pk}:{lead.user_id}",
-            context={
-                **message_context(appointment),
-                "link": f"{settings.SITE_URL}/admin/care/appointment/{appointment.pk}/change/",
-            },
-        )
+        key = f"care.crisis:{appointment.pk}:{lead.user_id}"
+        notify(user=lead.user, template="care.crisis_alert", event_key=key, context=context)
+        if lead.user.email:
+            notify_contact(
+                user=lead.user,
+                channel=Notification.Channel.EMAIL,
+                address=lead.user.email,
+                template="care.crisis_alert",
+                event_key=f"{key}:work-email",
+                context=context,
+            )
 
 
 def appointment_book(

@@ -127,6 +127,7 @@ def test_a_crisis_phrase_marks_urgent_and_alerts_the_lead_at_once(
     assert appointment.crisis and appointment.is_urgent and appointment.urgency == "urgent"
     alerts = Notification.objects.filter(user=lead.user, template="care.crisis_alert")
     assert alerts.filter(channel="in_app").exists()
+    assert alerts.filter(channel="email", address="lead@example.kr").exists()
     assert not Notification.objects.filter(user=counsellor.user, template="care.crisis_alert").exists()
 
 

@@ -12,3 +12,9 @@ class BenefitsConfig(AppConfig):
 
     name = "benefits"
     verbose_name = _("Cash benefits")
+
+    def ready(self) -> None:
+        from . import messages, receivers  # noqa: F401 - registers the messages, connects the receiver
+        from .retention import register_retention
+
+        register_retention()

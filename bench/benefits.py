@@ -183,5 +183,6 @@ def run() -> list[str]:
         f"batch of {batch.payment_count:,} sent {timings['batch']:.1f} s, CSV {size / 2**20:.1f} MB "
         f"streamed {timings['export']:.1f} s; total {elapsed:.1f} s (target ≤ 60 s); Python heap peak "
         f"{peak / 2**20:.1f} MB (chunks of {CHUNK:,}: flat); control line "
-        f"{'matches' if control == expected else 'MISMATCH'}; scheduled again: {again} new in {again_seconds:.1f} s",
+        f"{'matches' if control == expected else 'MISMATCH'}; "
+        f"scheduled again: {again} new in {again_seconds:.1f} s",
     ]

@@ -28,7 +28,9 @@ class AmountForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason (the resident will read it)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+        label=_("Reason (the resident will read it)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
         validators=[refuse_identifiers],
     )
 
@@ -37,13 +39,33 @@ class ReasonForm(forms.Form):
 class ClaimAdmin(AccessLoggedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     access_log_action = "benefits.claim.viewed"
 
-    list_display = ("__str__", "program", "claimant", "period", "receipt_amount_won", "status", "approved_amount", "submitted_at")
+    list_display = (
+        "__str__",
+        "program",
+        "claimant",
+        "period",
+        "receipt_amount_won",
+        "status",
+        "approved_amount",
+        "submitted_at",
+    )
     list_filter = ("status",)
     list_select_related = ("award__terms__program", "award__household")
     search_fields = ("receipt_number", "issuer")
     readonly_fields = (
-        "program", "claimant", "period", "issuer", "receipt_number", "receipt_date", "receipt_amount_won",
-        "receipt_link", "status", "approved_amount", "decision_reason", "decided_by", "decided_at",
+        "program",
+        "claimant",
+        "period",
+        "issuer",
+        "receipt_number",
+        "receipt_date",
+        "receipt_amount_won",
+        "receipt_link",
+        "status",
+        "approved_amount",
+        "decision_reason",
+        "decided_by",
+        "decided_at",
     )
     fields = readonly_fields
 
@@ -66,15 +88,22 @@ class ClaimAdmin(AccessLoggedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     def receipt_link(self, obj):
         if not obj.receipt:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("admin:benefits_claim_receipt", args=[obj.pk]), obj.original_name)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:benefits_claim_receipt", args=[obj.pk]), obj.original_name
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["decision_buttons"] = (
             [
-                {"url": reverse("admin:benefits_claim_approve", args=[obj.pk]), "label": _("Approve an amount")},
+                {
+                    "url": reverse("admin:benefits_claim_approve", args=[obj.pk]),
+                    "label": _("Approve an amount"),
+                },
                 {"url": reverse("admin:benefits_claim_reject", args=[obj.pk]), "label": _("Reject")},
             ]
-            if obj is not None and obj.status == ClaimStatus.SUBMITTED and self.has_change_permission(request, obj)
+            if obj is not None
+            and obj.status == ClaimStatus.SUBMITTED
+            and self.has_change_permission(request, obj)
             else []
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -103,15 +132,21 @@ class ClaimAdmin(AccessLoggedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         form = AmountForm(request.POST or None, initial={"amount": claim_limit(claim)})
         if request.method == "POST" and form.is_valid():
             try:
-                claim_approve(claim=claim, amount=form.cleaned_data["amount"], actor=request.user, request=request)
+                claim_approve(
+                    claim=claim, amount=form.cleaned_data["amount"], actor=request.user, request=request
+                )
             except DomainError as error:
                 form.add_error("amount", error.message)
             else:
                 self.message_user(request, _("Claim approved: the payment is committed."), messages.SUCCESS)
                 return HttpResponseRedirect(back)
         return self.form_page(
-            request, title=_("Approve an amount"), form=form, lines=self._lines(claim),
-            submit_label=_("Approve"), cancel_url=back,
+            request,
+            title=_("Approve an amount"),
+            form=form,
+            lines=self._lines(claim),
+            submit_label=_("Approve"),
+            cancel_url=back,
         )
 
     def reject_view(self, request, object_id):
@@ -120,13 +155,20 @@ class ClaimAdmin(AccessLoggedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                claim_reject(claim=claim, reason=form.cleaned_data["reason"], actor=request.user, request=request)
+                claim_reject(
+                    claim=claim, reason=form.cleaned_data["reason"], actor=request.user, request=request
+                )
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
                 return HttpResponseRedirect(back)
         return self.form_page(
-            request, title=_("Reject"), form=form, lines=self._lines(claim), submit_label=_("Reject"), cancel_url=back
+            request,
+            title=_("Reject"),
+            form=form,
+            lines=self._lines(claim),
+            submit_label=_("Reject"),
+            cancel_url=back,
         )
 
     def receipt_view(self, request, object_id):
@@ -136,10 +178,18 @@ class ClaimAdmin(AccessLoggedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
         def logged():
             audit_log(
-                actor=request.user, action="benefits.claim.receipt_viewed", target=claim, request=request,
-                subject_user_id=claim.award.household.user_id, district=claim.district,
+                actor=request.user,
+                action="benefits.claim.receipt_viewed",
+                target=claim,
+                request=request,
+                subject_user_id=claim.award.household.user_id,
+                district=claim.district,
             )
 
         return serve_private(
-            request, claim.receipt, filename=claim.original_name, content_type=claim.content_type, on_serve=logged
+            request,
+            claim.receipt,
+            filename=claim.original_name,
+            content_type=claim.content_type,
+            on_serve=logged,
         )

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.datefields import SupportedDateField
 from portal.errors import DomainError
 from programs.models import Program
 
@@ -21,12 +22,22 @@ from .base import ScopedAdminMixin
 
 
 class ApproveDueForm(forms.Form):
-    until = forms.DateField(label=_("Approve the scheduled payments due by"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = SupportedDateField(
+        label=_("Approve the scheduled payments due by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 @admin.register(BenefitTerms)
 class BenefitTermsAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("program", "kind", "budget", "committed_won", "paid_won", "execution_rate", "budget_line_code")
+    list_display = (
+        "program",
+        "kind",
+        "budget",
+        "committed_won",
+        "paid_won",
+        "execution_rate",
+        "budget_line_code",
+    )
     list_filter = ("kind",)
     search_fields = ("program__title", "budget_line_code", "budget_line_name")
     list_select_related = ("program",)
@@ -51,7 +62,9 @@ class BenefitTermsAdmin(ScopedAdminMixin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                committed=Sum("payments__amount", filter=Q(payments__status__in=COMMITTED_STATUSES), default=0),
+                committed=Sum(
+                    "payments__amount", filter=Q(payments__status__in=COMMITTED_STATUSES), default=0
+                ),
                 paid=Sum("payments__amount", filter=Q(payments__status=PaymentStatus.PAID), default=0),
             )
         )
@@ -84,7 +97,9 @@ class BenefitTermsAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Schedule this year's instalments"), permissions=["change"])
     def schedule_this_year(self, request, queryset):
         year = timezone.localdate().year
-        count = sum(instalments_schedule(terms=terms, year=year) for terms in queryset.select_related("program"))
+        count = sum(
+            instalments_schedule(terms=terms, year=year) for terms in queryset.select_related("program")
+        )
         self.message_user(request, _("%(count)d payments scheduled.") % {"count": count}, messages.SUCCESS)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -95,7 +110,11 @@ class BenefitTermsAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<path:object_id>/approve-due/", view(self.approve_due_view), name="benefits_benefitterms_approve_due"),
+            path(
+                "<path:object_id>/approve-due/",
+                view(self.approve_due_view),
+                name="benefits_benefitterms_approve_due",
+            ),
             *super().get_urls(),
         ]
 
@@ -116,7 +135,8 @@ class BenefitTermsAdmin(ScopedAdminMixin, admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _("%(count)d payments approved: %(total)s won.") % {"count": count, "total": f"{total:,}"},
+                    _("%(count)d payments approved: %(total)s won.")
+                    % {"count": count, "total": f"{total:,}"},
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(back)

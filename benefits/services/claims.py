@@ -81,6 +81,11 @@ def claim_submit(
         original_name=upload.name[:200],
         content_type=ALLOWED_UPLOAD_TYPES[suffix],
     )
+    live = Claim.objects.exclude(status=S.REJECTED)
+    if live.filter(issuer_key=claim.issuer_key, receipt_number=claim.receipt_number).exists():
+        raise _duplicate_receipt()
+    if live.filter(award=award, period=claim.period).exists():
+        raise _duplicate_period()
     try:
         with transaction.atomic():
             # The unique constraints decide (two tabs, two devices): a duplicate never gets a row.
@@ -94,10 +99,19 @@ def claim_submit(
     return claim
 
 
-def _duplicate(exc: IntegrityError) -> BenefitsError:
-    if "claim_one_per_receipt" in str(exc) or "issuer_key" in str(exc):
-        return BenefitsError("duplicate", _("This receipt has already been claimed."), field="receipt_number")
+def _duplicate_receipt() -> BenefitsError:
+    return BenefitsError("duplicate", _("This receipt has already been claimed."), field="receipt_number")
+
+
+def _duplicate_period() -> BenefitsError:
     return BenefitsError("duplicate", _("You have already claimed for this year."), field="receipt_date")
+
+
+def _duplicate(exc: IntegrityError) -> BenefitsError:
+    """A duplicate the checks above did not see (sent twice at the same moment): the database refused."""
+    if "claim_one_per_receipt" in str(exc) or "issuer_key" in str(exc):
+        return _duplicate_receipt()
+    return _duplicate_period()
 
 
 @transaction.atomic

@@ -32,7 +32,11 @@ def receipt(name: str = "receipt.pdf") -> SimpleUploadedFile:
 def reimbursement(db) -> BenefitTerms:
     program = ProgramFactory(benefit_type="cash", budget=3_000_000, title="전세보증금 반환보증료 지원")
     return BenefitTerms.objects.create(
-        program=program, kind=BenefitKind.REIMBURSEMENT, share_percent=100, cap=300_000, budget_line_code="BG-01"
+        program=program,
+        kind=BenefitKind.REIMBURSEMENT,
+        share_percent=100,
+        cap=300_000,
+        budget_line_code="BG-01",
     )
 
 

@@ -73,6 +73,8 @@ def test_two_batches_built_at_once_send_each_payment_once(recurring):
 
     batches = [r for r in results if not isinstance(r, Exception)]
     assert sum(b.payment_count for b in batches) == approved
-    assert all(isinstance(r, BenefitsError) and r.code == "nothing_to_send" for r in results if r not in batches)
+    assert all(
+        isinstance(r, BenefitsError) and r.code == "nothing_to_send" for r in results if r not in batches
+    )
     assert Payment.objects.filter(status=PaymentStatus.SENT).count() == approved
     assert Payment.objects.filter(status=PaymentStatus.APPROVED).count() == 0

@@ -45,7 +45,9 @@ def test_reimbursement_never_exceeds_share_or_cap(award):
     assert refused.value.code == "over_cap" and "100,000" in refused.value.message
     payment = claim_approve(claim=second, amount=100_000, actor=None)
     assert payment.status == PaymentStatus.APPROVED and payment.amount == 100_000
-    approved = sum(Claim.objects.filter(award=award, status="approved").values_list("approved_amount", flat=True))
+    approved = sum(
+        Claim.objects.filter(award=award, status="approved").values_list("approved_amount", flat=True)
+    )
     assert approved == terms.cap
 
 
@@ -79,7 +81,9 @@ def test_budget_is_never_passed(reimbursement):
     reimbursement.program.save()
     from benefits.services import award_for
 
-    claims = [claim_of(award_for(approved_application(reimbursement.program)), number=f"R-{i}") for i in range(3)]
+    claims = [
+        claim_of(award_for(approved_application(reimbursement.program)), number=f"R-{i}") for i in range(3)
+    ]
     claim_approve(claim=claims[0], amount=250_000, actor=None)
     claim_approve(claim=claims[1], amount=250_000, actor=None)
     with pytest.raises(BenefitsError) as refused:

@@ -44,7 +44,9 @@ def test_no_longer_eligible_then_staff_stop_and_payments_cancel(recurring_award,
     instalments_schedule(terms=recurring_award.terms, year=2026)
     payment_approve(payment=Payment.objects.filter(award=recurring_award).first(), actor=None)
     # The rules changed since the approval: income now must be under 1,000,000 won.
-    add_rules(recurring_award.terms.program, {"field": "monthly_income", "operator": "lte", "value": 1_000_000})
+    add_rules(
+        recurring_award.terms.program, {"field": "monthly_income", "operator": "lte", "value": 1_000_000}
+    )
     reverifications_request_due(today=date(2026, 3, 10))
     row = Reverification.objects.get()
     with pytest.raises(BenefitsError) as missing:

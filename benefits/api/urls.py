@@ -1,7 +1,12 @@
 """The benefits API under /api/v1/ (included by portal.api.urls)."""
 
-from django.urls import include, path  # noqa: F401
 from rest_framework.routers import SimpleRouter
 
+from .views import AwardViewSet, ClaimViewSet, ExecutionViewSet, StaffClaimViewSet
+
 router = SimpleRouter()
+router.register("benefits/awards", AwardViewSet, basename="benefits-award")
+router.register("benefits/claims", ClaimViewSet, basename="benefits-claim")
+router.register("staff/benefits/claims", StaffClaimViewSet, basename="staff-benefits-claim")
+router.register("staff/benefits/execution", ExecutionViewSet, basename="staff-benefits-execution")
 urlpatterns: list = [*router.urls]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -98,12 +99,14 @@ def benefits_erase_for_deleted_account(*, user: User, household: Household | Non
         Claim.objects.filter(award__in=awards, status=ClaimStatus.SUBMITTED).update(
             status=ClaimStatus.REJECTED, decision_reason="account deleted"
         )
-        # The figures stay (the district's accounting record); the files, which may show the name, go.
-        for claim in Claim.objects.filter(award__in=awards).exclude(receipt=""):
-            claim.receipt.delete(save=False)
-        Claim.objects.filter(award__in=awards).update(original_name="receipt", receipt="")
-        for row in Reverification.objects.filter(award__in=awards).exclude(document=""):
-            row.document.delete(save=False)
+        # The figures stay (the district's accounting record); the files, which may show the name, go
+        # once the deletion commits (a rolled-back deletion keeps them).
+        claims = Claim.objects.filter(award__in=awards)
+        rows = Reverification.objects.filter(award__in=awards)
+        names = [*claims.exclude(receipt="").values_list("receipt", flat=True)]
+        names += [*rows.exclude(document="").values_list("document", flat=True)]
+        claims.update(original_name="receipt", receipt="")
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
         Reverification.objects.filter(award__in=awards).update(changes="", document="")
         Payment.objects.filter(award__in=awards).filter(
             Q(status=PaymentStatus.SCHEDULED) | Q(status=PaymentStatus.APPROVED)

@@ -24,11 +24,17 @@ from ..models import (
     PaymentBatch,
     PaymentStatus,
 )
+from ..signals import ledger_changed
 from .base import BenefitsError, payment_flow, tell
 from .budget import check_commitment, lock_terms
 
 P = PaymentStatus
 CHUNK = 5_000
+
+
+def changed(district_id: int | None) -> None:
+    """After commit: the ledger changed in bulk (no post_save was sent)."""
+    transaction.on_commit(lambda: ledger_changed.send(sender=Payment, district_id=district_id))
 
 
 def awards_open(terms: BenefitTerms) -> int:
@@ -98,6 +104,7 @@ def instalments_schedule(*, terms: BenefitTerms, year: int) -> int:
         Payment.objects.bulk_create(rows, ignore_conflicts=True)
     created = Payment.objects.filter(terms=terms).count() - before
     if created:
+        changed(None)
         audit_log(
             actor=None,
             action="benefits.payments.scheduled",
@@ -145,6 +152,7 @@ def payments_approve_due(
     )
     total = Payment.objects.filter(terms=terms, approved_at=now).aggregate(t=Sum("amount", default=0))["t"]
     if count:
+        changed(district.pk if district else None)
         audit_log(
             actor=actor,
             action="benefits.payments.approved",
@@ -184,6 +192,7 @@ def batch_create(
     if not sums["count"]:
         raise BenefitsError("nothing_to_send", _("No approved payment with a bank account is waiting."))
     batch.payment_count, batch.total = sums["count"], sums["total"]
+    changed(district.pk)
     batch.save(update_fields=["payment_count", "total"])
     audit_log(
         actor=actor,
@@ -230,6 +239,7 @@ def batch_mark_paid(*, batch: PaymentBatch, actor: User | None, request: HttpReq
     stay returned). One audit event for the batch."""
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     count = batch.payments.filter(status=P.SENT).update(status=P.PAID, settled_at=timezone.now())
+    changed(batch.district_id)
     audit_log(
         actor=actor,
         action="benefits.batch.paid",
@@ -246,6 +256,7 @@ def payments_cancel_scheduled(*, award: Award, actor: User | None) -> int:
     # Approved ones have not reached the bank yet either: they leave the budget commitment too.
     count = award.payments.filter(status__in=(P.SCHEDULED, P.APPROVED)).update(status=P.CANCELLED)
     if count:
+        changed(award.district_id)
         audit_log(
             actor=actor,
             action="benefits.payments.cancelled",

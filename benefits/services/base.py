@@ -41,6 +41,7 @@ class BenefitsError(DomainError):
         "nothing_to_send": 409,
         "stopped": 409,
         "not_awarded": 403,
+        "reverification_open": 409,
     }
     field_by_code = {
         "over_cap": "amount",

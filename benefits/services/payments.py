@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection, models, transaction
-from django.db.models import F, Sum, Window
+from django.db.models import Exists, F, OuterRef, Sum, Window
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,8 @@ from ..models import (
     Payment,
     PaymentBatch,
     PaymentStatus,
+    Reverification,
+    ReverificationStatus,
 )
 from ..signals import ledger_changed
 from .base import BenefitsError, payment_flow, tell
@@ -114,6 +116,18 @@ def instalments_schedule(*, terms: BenefitTerms, year: int) -> int:
     return created
 
 
+def _reverification_open() -> Exists:
+    """The payment's period has a re-verification still waiting for the resident or for staff: its
+    instalment waits too (it continues once confirmed or continued; a stop cancels it)."""
+    return Exists(
+        Reverification.objects.filter(
+            award=OuterRef("award"),
+            period=OuterRef("period"),
+            status__in=(ReverificationStatus.REQUESTED, ReverificationStatus.NEEDS_DECISION),
+        )
+    )
+
+
 @transaction.atomic
 def payment_approve(*, payment: Payment, actor: User | None, request: HttpRequest | None = None) -> Payment:
     """Approve one scheduled (or returned) payment: committed against the budget under its lock."""
@@ -121,6 +135,14 @@ def payment_approve(*, payment: Payment, actor: User | None, request: HttpReques
     payment_flow.check(payment, P.APPROVED)
     if payment.award.status != AwardStatus.ACTIVE:
         raise BenefitsError("stopped", _("This benefit has been stopped."))
+    if Payment.objects.filter(pk=payment.pk).filter(_reverification_open()).exists():
+        raise BenefitsError(
+            "reverification_open",
+            _(
+                "The re-verification of this period is not settled yet: the resident's answer or a "
+                "decision is awaited."
+            ),
+        )
     terms = lock_terms(payment.terms_id)
     check_commitment(terms, payment.amount)
     return payment_flow.move(payment, P.APPROVED, actor=actor, request=request, approved_at=timezone.now())
@@ -140,7 +162,7 @@ def payments_approve_due(
     current = check_commitment(terms, 0)
     due = Payment.objects.filter(
         terms=terms, status=P.SCHEDULED, due_on__lte=until, award__status=AwardStatus.ACTIVE
-    )
+    ).exclude(_reverification_open())
     if district is not None:
         due = due.filter(district=district)
     fitting = due.annotate(running=Window(Sum("amount"), order_by=[F("due_on").asc(), F("pk").asc()])).filter(

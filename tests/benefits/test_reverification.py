@@ -87,3 +87,20 @@ def test_bank_account_is_encrypted_at_rest(recurring_award):
     account = BankAccount.objects.get()
     assert "456789" not in account.number_encrypted and "김하나" not in account.holder_encrypted
     assert account.masked == "088 ****6789"
+
+
+def test_a_periods_instalment_waits_for_its_reverification(recurring_award, caseworker_a):
+    from benefits.services import payments_approve_due
+
+    instalments_schedule(terms=recurring_award.terms, year=2026)
+    reverifications_request_due(today=date(2026, 3, 10))  # asks for 2026-Q2
+    q2 = Payment.objects.get(award=recurring_award, period="2026-Q2")
+    with pytest.raises(BenefitsError) as waiting:
+        payment_approve(payment=q2, actor=None)
+    assert waiting.value.code == "reverification_open"
+    count, _total = payments_approve_due(terms=recurring_award.terms, until=date(2026, 6, 30), actor=None)
+    assert count == 1  # Q1 only
+    reverification_answer(
+        user=recurring_award.household.user, reverification=Reverification.objects.get(), changed=False
+    )
+    assert payment_approve(payment=q2, actor=None).status == PaymentStatus.APPROVED

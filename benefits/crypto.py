@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -39,3 +40,17 @@ def decrypt(token: str) -> str:
         return cipher().decrypt(token.encode()).decode()
     except InvalidToken:
         return ""
+
+
+def seal(number: str, holder: str) -> str:
+    """An account number and its holder's name as one token."""
+    return encrypt(json.dumps([number, holder], ensure_ascii=False))
+
+
+def unseal(token: str) -> tuple[str, str]:
+    """(number, holder); ("", "") when the token cannot be read."""
+    text = decrypt(token)
+    if not text:
+        return "", ""
+    number, holder = json.loads(text)
+    return number, holder

@@ -44,20 +44,19 @@ def batch_rows(batch: PaymentBatch, *, unmasked: bool) -> Iterator[list[Any]]:
             "period",
             "terms__budget_line_code",
             "award__household__bank_account__bank_code",
-            "award__household__bank_account__number_encrypted",
-            "award__household__bank_account__holder_encrypted",
+            "award__household__bank_account__sealed",
             "award__household__bank_account__last4",
         )
     )
     count = total = 0
-    for pk, amount, period, code, bank, number, holder, last4 in rows.iterator(chunk_size=CHUNK):
+    for pk, amount, period, code, bank, sealed, last4 in rows.iterator(chunk_size=CHUNK):
         count += 1
         total += amount
-        holder_name = crypto.decrypt(holder or "")
+        number, holder = crypto.unseal(sealed or "")
         yield [
             bank or "",
-            crypto.decrypt(number or "") if unmasked else mask_account(last4 or ""),
-            holder_name if unmasked else mask_name(holder_name),
+            number if unmasked else mask_account(last4 or ""),
+            holder if unmasked else mask_name(holder),
             amount,
             f"{code or 'HANA'}-{period}-{pk}"[:40],
         ]

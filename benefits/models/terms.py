@@ -73,17 +73,20 @@ class BenefitTerms(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="reimbursement")
-                | Q(share_percent__gte=1, share_percent__lte=100, cap__gte=1),
+                # isnull=False too: a comparison with NULL is unknown, which a CHECK lets through.
+                | Q(share_percent__isnull=False, share_percent__gte=1, share_percent__lte=100)
+                & Q(cap__isnull=False, cap__gte=1),
                 name="benefit_terms_reimbursement_complete",
-                violation_error_message=_("A reimbursement needs a share (1–100%) and a cap."),
+                violation_error_message=_("A reimbursement needs a share (1–100%%) and a cap."),
             ),
             models.CheckConstraint(
-                condition=~Q(kind="recurring") | Q(amount__gte=1, instalments_per_year__in=[1, 2, 4, 12]),
+                condition=~Q(kind="recurring")
+                | Q(amount__isnull=False, amount__gte=1, instalments_per_year__in=[1, 2, 4, 12]),
                 name="benefit_terms_recurring_complete",
                 violation_error_message=_("A recurring allowance needs an amount and a schedule."),
             ),
             models.CheckConstraint(
-                condition=~Q(kind="one_off") | Q(amount__gte=1),
+                condition=~Q(kind="one_off") | Q(amount__isnull=False, amount__gte=1),
                 name="benefit_terms_one_off_complete",
                 violation_error_message=_("A one-off payment needs an amount."),
             ),

@@ -70,8 +70,7 @@ def bank_account_save(
         household=household,
         defaults={
             "bank_code": bank_code,
-            "number_encrypted": crypto.encrypt(digits),
-            "holder_encrypted": crypto.encrypt(holder.strip()[:40]),
+            "sealed": crypto.seal(digits, holder.strip()[:40]),
             "last4": digits[-4:],
         },
     )

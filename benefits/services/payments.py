@@ -68,42 +68,52 @@ def awards_open(terms: BenefitTerms) -> int:
     return created
 
 
+# One statement per period, in the database: every active award of the program that started by the
+# end of the period's first month gets the period's instalment, unless it has it already (the unique
+# constraint on award and period). No rows travel through Python, whatever the number of recipients.
+_SCHEDULE_SQL = """
+INSERT INTO benefits_payment
+    (award_id, terms_id, district_id, period, amount, due_on, status, return_reason)
+SELECT a.id, a.terms_id, a.district_id, %s, %s, {due}, %s, ''
+FROM benefits_award a
+WHERE a.terms_id = %s AND a.status = %s AND a.started_on < %s
+ON CONFLICT DO NOTHING
+"""
+
+
 def instalments_schedule(*, terms: BenefitTerms, year: int) -> int:
     """Schedule `year`'s instalments of every active award of a recurring (or one-off) program.
 
     Idempotent: a period already scheduled is left as it is (unique per award and period), so the daily
-    job and a manual run never double a payment. Written in chunks: memory stays flat at any scale.
-    Returns how many payments were scheduled now.
+    job and a manual run never double a payment. A period that began before the award's month is not
+    owed. Set-based (INSERT … SELECT): memory stays flat at any scale. Returns how many were scheduled.
     """
     if terms.kind == BenefitKind.REIMBURSEMENT:
         return 0
     awards_open(terms)
-    periods = [("once", None, terms.amount)] if terms.kind == BenefitKind.ONE_OFF else terms.periods(year)
-    awards = Award.objects.filter(terms=terms, status=AwardStatus.ACTIVE).values_list(
-        "pk", "district_id", "started_on"
-    )
     before = Payment.objects.filter(terms=terms).count()
-    rows: list[Payment] = []
-    for award_id, district_id, started_on in awards.order_by("pk").iterator(chunk_size=CHUNK):
-        for period, month, amount in periods:
-            due = started_on if month is None else date(year, month, 25)
-            if month is not None and date(year, month, 1) < started_on.replace(day=1):
-                continue  # a period before the award started is not owed
-            rows.append(
-                Payment(
-                    award_id=award_id,
-                    terms=terms,
-                    district_id=district_id,
-                    period=period,
-                    amount=amount,
-                    due_on=due,
-                )
+    with connection.cursor() as cursor:
+        if terms.kind == BenefitKind.ONE_OFF:
+            # Paid once, due the day the award started.
+            cursor.execute(
+                _SCHEDULE_SQL.format(due="a.started_on"),
+                ["once", terms.amount, P.SCHEDULED, terms.pk, AwardStatus.ACTIVE, date(9999, 12, 31)],
             )
-        if len(rows) >= CHUNK:
-            Payment.objects.bulk_create(rows, ignore_conflicts=True)
-            rows = []
-    if rows:
-        Payment.objects.bulk_create(rows, ignore_conflicts=True)
+        else:
+            for period, month, amount in terms.periods(year):
+                after_first_month = date(year + month // 12, month % 12 + 1, 1)
+                cursor.execute(
+                    _SCHEDULE_SQL.format(due="%s"),
+                    [
+                        period,
+                        amount,
+                        date(year, month, 25),
+                        P.SCHEDULED,
+                        terms.pk,
+                        AwardStatus.ACTIVE,
+                        after_first_month,
+                    ],
+                )
     created = Payment.objects.filter(terms=terms).count() - before
     if created:
         changed(None)

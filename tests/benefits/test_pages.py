@@ -151,3 +151,32 @@ def test_other_district_manager_cannot_download(client, recurring, manager_a):
     other = user_set_role(user=UserFactory(), role="district_manager", district=district(JUNGGU))
     login(client, other)
     assert client.get(reverse("admin:benefits_paymentbatch_download", args=[batch.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("model", ["benefitterms", "claim", "payment", "paymentbatch", "reverification"])
+def test_staff_changelists_open_in_constant_queries(
+    client, recurring, manager_a, model, django_assert_max_num_queries
+):
+    for _ in range(3):
+        with_account(claim_of_award(approved_application(recurring.program)))
+    instalments_schedule(terms=recurring, year=2026)
+    reverifications_request_due(today=date(2026, 3, 10))
+    login(client, manager_a)
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse(f"admin:benefits_{model}_changelist"))
+    assert page.status_code == 200
+
+
+def test_program_manager_sets_terms_in_the_admin(client, program_manager_a):
+    from benefits.models import BenefitTerms
+    from tests.factories import ProgramFactory
+
+    program = ProgramFactory(benefit_type="cash")
+    login(client, program_manager_a)
+    url = reverse("admin:benefits_benefitterms_add")
+    incomplete = client.post(url, {"program": program.pk, "kind": "reimbursement", "share_percent": "100"})
+    assert incomplete.status_code == 200 and not BenefitTerms.objects.exists()
+    done = client.post(
+        url, {"program": program.pk, "kind": "reimbursement", "share_percent": "100", "cap": "300000"}
+    )
+    assert done.status_code == 302 and BenefitTerms.objects.get().cap == 300_000

@@ -85,7 +85,7 @@ def test_someone_else_cannot_answer(recurring_award, resident):
 def test_bank_account_is_encrypted_at_rest(recurring_award):
     with_account(recurring_award, number="110-123-456789", holder="김하나")
     account = BankAccount.objects.get()
-    assert "456789" not in account.number_encrypted and "김하나" not in account.holder_encrypted
+    assert "456789" not in account.sealed and "김하나" not in account.sealed
     assert account.masked == "088 ****6789"
 
 

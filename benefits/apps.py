@@ -14,7 +14,7 @@ class BenefitsConfig(AppConfig):
     verbose_name = _("Cash benefits")
 
     def ready(self) -> None:
-        from . import messages, receivers  # noqa: F401 - registers the messages, connects the receiver
+        from . import access, messages, receivers  # noqa: F401 - registers messages and reads, connects
         from .retention import register_retention
 
         register_retention()

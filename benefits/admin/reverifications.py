@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_tools import AccessLoggedAdminMixin
+from portal.audit import audit_log
 from portal.errors import DomainError
+from portal.files import serve_private
 from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name
+from programs.answers import ALLOWED_UPLOAD_TYPES
 from programs.eligibility import stored_text
 
 from ..models import Reverification, ReverificationStatus
@@ -35,7 +39,9 @@ class DecideForm(forms.Form):
 
 
 @admin.register(Reverification)
-class ReverificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ReverificationAdmin(AccessLoggedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    access_log_action = "benefits.reverification.viewed"
+
     list_display = (
         "__str__",
         "recipient",
@@ -53,6 +59,7 @@ class ReverificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "status",
         "circumstances_changed",
         "changes",
+        "document_link",
         "eligibility_verdict",
         "reasons",
         "answered_at",
@@ -61,6 +68,19 @@ class ReverificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "decision_reason",
     )
     fields = readonly_fields
+
+    def access_log_subject(self, obj):
+        return obj.award.household.user_id, obj.district
+
+    @admin.display(description=_("document"))
+    def document_link(self, obj):
+        if not obj.document:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:benefits_reverification_document", args=[obj.pk]),
+            _("Download"),
+        )
 
     @admin.display(description=_("recipient"))
     def recipient(self, obj):
@@ -98,6 +118,11 @@ class ReverificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("<path:object_id>/decide/", view(self.decide_view), name="benefits_reverification_decide"),
+            path(
+                "<path:object_id>/document/",
+                view(self.document_view),
+                name="benefits_reverification_document",
+            ),
             *super().get_urls(),
         ]
 
@@ -129,4 +154,28 @@ class ReverificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
             ],
             submit_label=_("Decide"),
             cancel_url=back,
+        )
+
+    def document_view(self, request, object_id):
+        row = self.get_object(request, object_id)
+        if row is None:
+            raise Http404
+
+        def logged():
+            audit_log(
+                actor=request.user,
+                action="benefits.reverification.document_viewed",
+                target=row,
+                request=request,
+                subject_user_id=row.award.household.user_id,
+                district=row.district,
+            )
+
+        suffix = row.document.name.rsplit(".", 1)[-1].lower() if row.document else ""
+        return serve_private(
+            request,
+            row.document,
+            filename=f"reverification-{row.pk}.{suffix}",
+            content_type=ALLOWED_UPLOAD_TYPES.get(f".{suffix}", "application/octet-stream"),
+            on_serve=logged,
         )

@@ -105,3 +105,40 @@ class ExecutionSerializer(serializers.Serializer):
     committed = serializers.IntegerField()
     paid = serializers.IntegerField()
     rate = serializers.FloatField(allow_null=True, help_text="집행률: paid / budget, percent.")
+
+
+class StaffPaymentSerializer(serializers.ModelSerializer):
+    program = serializers.IntegerField(source="terms.program_id", read_only=True)
+    recipient = serializers.SerializerMethodField()
+    account = serializers.SerializerMethodField(help_text="Masked: bank code and the last four digits.")
+    due_on = SupportedDateField(read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = ["id", "program", "recipient", "account", "period", "amount", "due_on", "status", "batch"]
+
+    def get_recipient(self, obj: Payment) -> str:
+        return mask_name(obj.award.household.name)
+
+    def get_account(self, obj: Payment) -> str | None:
+        account = getattr(obj.award.household, "bank_account", None)
+        return account.masked if account else None
+
+
+class SettleSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["paid", "returned"])
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        validators=[refuse_identifiers],
+        help_text="What the bank said (required for returned).",
+    )
+
+
+class BatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    reference = serializers.CharField(source="__str__", read_only=True)
+    created_at = SupportedDateTimeField(read_only=True)
+    payment_count = serializers.IntegerField(read_only=True)
+    total = serializers.IntegerField(read_only=True, help_text="Control total, won.")

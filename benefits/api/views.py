@@ -17,16 +17,27 @@ from rest_framework.response import Response
 from portal.api.errors import error_response
 from portal.api.staff import OldestFirstPagination, StaffModelPermission
 
-from ..models import COMMITTED_STATUSES, Award, BenefitTerms, Claim, Payment, PaymentStatus
-from ..services import BenefitsError, claim_approve, claim_reject, claim_submit
+from ..models import COMMITTED_STATUSES, Award, BenefitTerms, Claim, Payment, PaymentBatch, PaymentStatus
+from ..services import (
+    BenefitsError,
+    batch_create,
+    claim_approve,
+    claim_reject,
+    claim_submit,
+    payment_approve,
+    payment_settle,
+)
 from .serializers import (
     ApproveSerializer,
     AwardSerializer,
+    BatchSerializer,
     ClaimCreateSerializer,
     ClaimSerializer,
     ExecutionSerializer,
     RejectSerializer,
+    SettleSerializer,
     StaffClaimSerializer,
+    StaffPaymentSerializer,
 )
 
 MINE = {403: error_response("Not logged in."), 404: error_response("Not one of yours.")}
@@ -239,3 +250,137 @@ def execution_rows(terms: QuerySet[BenefitTerms]) -> list[dict]:
         }
         for row in rows
     ]
+
+
+class DueFirstPagination(OldestFirstPagination):
+    ordering = ("due_on", "id")
+
+
+class NewestFirstPagination(OldestFirstPagination):
+    ordering = ("-created_at", "-id")
+
+
+class StaffPaymentPermission(StaffModelPermission):
+    view_permission = "benefits.view_payment"
+    change_permission = "benefits.change_payment"
+
+
+PAYMENT_REFUSALS = {**STAFF, 404: error_response("Not a payment of your district.")}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Payments of my district",
+        description="Names and accounts masked. Oldest due first.",
+        tags=["benefits-staff"],
+    ),
+    retrieve=extend_schema(
+        summary="One payment",
+        responses={200: StaffPaymentSerializer, **PAYMENT_REFUSALS},
+        tags=["benefits-staff"],
+    ),
+)
+class StaffPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [StaffPaymentPermission]
+    serializer_class = StaffPaymentSerializer
+    pagination_class = DueFirstPagination
+    filterset_class = None
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[Payment]:
+        if getattr(self, "swagger_fake_view", False):
+            return Payment.objects.none()
+        return Payment.objects.visible_to(self.request.user).select_related(
+            "terms", "award__household__bank_account"
+        )
+
+    def _detail(self, pk: int) -> Response:
+        return Response(StaffPaymentSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(
+        summary="Approve (commits the budget)",
+        request=None,
+        responses={
+            200: StaffPaymentSerializer,
+            **PAYMENT_REFUSALS,
+            409: error_response(
+                "over_budget, no_budget, stopped, reverification_open or invalid_transition."
+            ),
+        },
+        tags=["benefits-staff"],
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        payment = self.get_object()
+        payment_approve(payment=payment, actor=request.user, request=request)
+        return self._detail(payment.pk)
+
+    @extend_schema(
+        summary="Record what the bank reported (paid or returned)",
+        request=SettleSerializer,
+        responses={
+            200: StaffPaymentSerializer,
+            400: error_response("Invalid input, or reason_required for a return."),
+            **PAYMENT_REFUSALS,
+            409: error_response("invalid_transition: only a sent payment is paid or returned."),
+        },
+        tags=["benefits-staff"],
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def settle(self, request: Request, pk: str | None = None) -> Response:
+        payment = self.get_object()
+        serializer = SettleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        payment_settle(
+            payment=payment,
+            paid=data["outcome"] == "paid",
+            reason=data.get("reason", ""),
+            actor=request.user,
+            request=request,
+        )
+        return self._detail(payment.pk)
+
+
+class StaffBatchPermission(StaffModelPermission):
+    view_permission = "benefits.view_paymentbatch"
+    change_permission = "benefits.change_paymentbatch"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Payment batches of my district",
+        description="The bank-transfer file itself is downloaded from the admin (access-logged, masked "
+        "unless you hold portal.export_personal_data).",
+        tags=["benefits-staff"],
+    ),
+)
+class StaffBatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    permission_classes = [StaffBatchPermission]
+    serializer_class = BatchSerializer
+    pagination_class = NewestFirstPagination
+    filterset_class = None
+
+    def get_queryset(self) -> QuerySet[PaymentBatch]:
+        if getattr(self, "swagger_fake_view", False):
+            return PaymentBatch.objects.none()
+        return PaymentBatch.objects.visible_to(self.request.user)
+
+    @extend_schema(
+        summary="Build a batch",
+        description="Every approved payment of your district whose household gave a bank account is put in "
+        "the batch and marked sent, exactly once.",
+        request=None,
+        responses={
+            201: BatchSerializer,
+            400: error_response("no_district: a city administrator has no district to pay from."),
+            403: STAFF[403],
+            409: error_response("nothing_to_send."),
+        },
+        tags=["benefits-staff"],
+    )
+    def create(self, request: Request) -> Response:
+        if request.user.district is None:
+            raise BenefitsError("no_district", _("Only district staff build a district's batch."))
+        batch = batch_create(district=request.user.district, actor=request.user, request=request)
+        return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)

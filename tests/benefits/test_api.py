@@ -89,3 +89,39 @@ def test_staff_approve_within_the_cap_and_see_execution(
             "rate": 0.0,
         }
     ]
+
+
+def test_staff_approve_batch_and_settle_payments(client, recurring, manager_a, caseworker_b):
+    from benefits.models import Payment
+    from benefits.services import instalments_schedule
+    from tests.benefits.conftest import with_account
+
+    award = with_account(award_for(approved_application(recurring.program)))
+    instalments_schedule(terms=recurring, year=2026)
+    first = Payment.objects.filter(award=award).first()
+    login(client, caseworker_b)
+    assert client.post(f"/api/v1/staff/benefits/payments/{first.pk}/approve/").status_code == 404
+    login(client, manager_a)
+    listed = client.get("/api/v1/staff/benefits/payments/").json()["results"]
+    assert listed[0]["account"] == "088 ****6789" and listed[0]["recipient"] == "김*나"
+    assert client.post(f"/api/v1/staff/benefits/payments/{first.pk}/approve/").json()["status"] == "approved"
+    again = client.post(f"/api/v1/staff/benefits/payments/{first.pk}/approve/")
+    assert again.status_code == 409
+    batch = client.post("/api/v1/staff/benefits/batches/")
+    assert (
+        batch.status_code == 201 and batch.json()["payment_count"] == 1 and batch.json()["total"] == 750_000
+    )
+    assert client.post("/api/v1/staff/benefits/batches/").status_code == 409
+    no_reason = client.post(
+        f"/api/v1/staff/benefits/payments/{first.pk}/settle/",
+        {"outcome": "returned"},
+        content_type="application/json",
+    )
+    assert no_reason.status_code == 400
+    paid = client.post(
+        f"/api/v1/staff/benefits/payments/{first.pk}/settle/",
+        {"outcome": "paid"},
+        content_type="application/json",
+    )
+    assert paid.json()["status"] == "paid"
+    assert client.get("/api/v1/staff/benefits/batches/").json()["results"][0]["total"] == 750_000

@@ -8,6 +8,8 @@
 queuing 100,000 notices; the impact preview: bench/outreach.py, bench/eligibility_match.py);
 `python -m bench care` only the care rows (100,000 check-in enrolments: the morning's creation and
 queue, the sweep; a centre's counselling slots: bench/care.py);
+`python -m bench benefits` only the cash-benefits row (100,000 instalments scheduled, approved, batched
+and exported as the bank-transfer CSV: time and heap peak; bench/benefits.py, its own recipients);
 `python -m bench throughput` only the throughput rows (gunicorn and wrk on the demo data, see
 bench/throughput.py; the full run ends with them, and skips them with a note when wrk is missing).
 
@@ -210,7 +212,7 @@ def main() -> int:
     parser.add_argument(
         "only",
         nargs="?",
-        choices=["spaces", "reports", "throughput", "outreach", "care"],
+        choices=["spaces", "reports", "throughput", "outreach", "care", "benefits"],
         help="run only this group of rows",
     )
     args = parser.parse_args()
@@ -233,6 +235,13 @@ def main() -> int:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
+    if args.only == "benefits":  # its own recipients: no city-scale data set needed
+        from bench.benefits import run as benefits_run
+
+        print(f"engine: {connection.vendor}")
+        for line in benefits_run():
+            print(line)
+        return 0
     _sizes(args, connection.vendor)
 
     started = time.perf_counter()

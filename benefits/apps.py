@@ -12,3 +12,9 @@ class BenefitsConfig(AppConfig):
 
     name = "benefits"
     verbose_name = _("Cash benefits")
+
+    def ready(self) -> None:
+        from . import access, messages, receivers  # noqa: F401 - registers messages and reads, connects
+        from .retention import register_retention
+
+        register_retention()

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "benefits"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("account/", views.bank_account, name="bank_account"),
+    path("applications/<int:application_pk>/claim/", views.claim, name="claim"),
+    path("reverify/<int:pk>/", views.reverify, name="reverify"),
+]

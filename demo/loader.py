@@ -40,6 +40,7 @@ from programs.models import (
 )
 from programs.services import outreach, program_rules_changed
 
+from .benefits import load_benefits
 from .lockers import load_lockers
 from .programs import demo_programs
 from .safety import load_safety
@@ -136,6 +137,7 @@ def load_demo(*, today: date | None = None) -> list[dict[str, str]]:
     from demo.care import load_care  # care's loader imports this module's account helpers
 
     accounts += load_care(today=today)
+    load_benefits(today=today)
     # Officials, milestones, opening hours and more were written in bulk (no signals): the public pages
     # cached before this load must not outlive it.
     pagecache.bump()

@@ -200,6 +200,34 @@ ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += [
     "care.view_checkin",
     "care.view_checkintask",
 ]
+# --- benefits (cash benefits: terms, claims, payments, batches, re-verification) ---------------------
+_BENEFITS_VIEW = [
+    "benefits.view_benefitterms",
+    "benefits.view_claim",
+    "benefits.view_payment",
+    "benefits.view_paymentbatch",
+    "benefits.view_reverification",
+]
+# Caseworkers decide claims and re-verifications and approve payments (within the budget lock).
+ROLE_PERMISSIONS[Role.CASEWORKER] += _BENEFITS_VIEW + [
+    "benefits.change_claim",
+    "benefits.change_payment",
+    "benefits.change_reverification",
+]
+# Program managers set the terms and budget line of their programs.
+ROLE_PERMISSIONS[Role.PROGRAM_MANAGER] += _BENEFITS_VIEW + [
+    "benefits.add_benefitterms",
+    "benefits.change_benefitterms",
+]
+# District managers also build payment batches, download them (masked unless they hold
+# portal.export_personal_data) and record what the bank paid or returned.
+ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += _BENEFITS_VIEW + [
+    "benefits.change_benefitterms",
+    "benefits.change_claim",
+    "benefits.change_payment",
+    "benefits.change_paymentbatch",
+    "benefits.change_reverification",
+]
 
 STAFF_ROLES = {Role.CASEWORKER, Role.PROGRAM_MANAGER, Role.DISTRICT_MANAGER, Role.COUNSELLOR, Role.CITY_ADMIN}
 

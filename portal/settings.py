@@ -841,3 +841,17 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# --- benefits (cash benefits: payments, bank accounts, re-verification) -----------------------------
+# Fernet keys (comma-separated, newest first) encrypting residents' bank account numbers at rest. Set in
+# production; rotating: put the new key first, keep the old one until benefits re-encrypts. Empty (the
+# development default): a key derived from SECRET_KEY.
+BENEFITS_ACCOUNT_KEYS = env.list("BENEFITS_ACCOUNT_KEYS", default=[])
+# How many days before a recurring benefit's period its re-verification is asked for.
+BENEFITS_REVERIFY_DAYS_BEFORE = env.int("BENEFITS_REVERIFY_DAYS_BEFORE", default=30)
+# A bank account no active benefit or unsettled payment needs is deleted this many days after its change.
+RETENTION_BANK_ACCOUNTS_DAYS = env.int("RETENTION_BANK_ACCOUNTS_DAYS", default=180)
+CELERY_BEAT_SCHEDULE["benefits-daily"] = {
+    "task": "benefits.tasks.benefits_daily",
+    "schedule": crontab(hour=5, minute=30),
+    "options": {"expires": 3600},
+}

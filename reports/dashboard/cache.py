@@ -146,6 +146,7 @@ def _own_district(instance, created: bool, update_fields) -> int | None:
 
 
 def _targets(sender, instance, created: bool, update_fields) -> list[tuple[str, int | None]]:
+    from benefits.models import BenefitTerms, Claim, Payment
     from households.models import Household
     from lockers.models import Compartment, Delivery, LockerSite
     from portal.models import District, Neighbourhood
@@ -183,6 +184,10 @@ def _targets(sender, instance, created: bool, update_fields) -> list[tuple[str, 
         return [(topic, None) for topic in TOPICS]
     if sender in _care_models():
         return [("care", instance.district_id)]
+    if sender in (Payment, Claim):
+        return [("benefits", instance.district_id)]
+    if sender is BenefitTerms:
+        return [("benefits", None)]
     return []
 
 
@@ -203,6 +208,7 @@ def _changed(sender, instance, created: bool = False, update_fields=None, **kwar
 
 
 def _source_models() -> list[type]:
+    from benefits.models import BenefitTerms, Claim, Payment
     from households.models import Household
     from lockers.models import Compartment, Delivery, LockerSite
     from portal.models import District, Neighbourhood
@@ -231,7 +237,18 @@ def _source_models() -> list[type]:
         OpeningHours,
         Closure,
         *_care_models(),
+        BenefitTerms,
+        Claim,
+        Payment,
     ]
+
+
+def _ledger_changed(sender, district_id=None, **kwargs) -> None:
+    """benefits' bulk changes (no post_save): forget the budget-execution figures."""
+    try:
+        bump("benefits", district_id)
+    except Exception:  # noqa: BLE001 - the panels' TTL bounds the staleness
+        logger.warning("dashboard cache invalidation failed for the benefits ledger", exc_info=True)
 
 
 def connect_signals() -> None:
@@ -240,3 +257,6 @@ def connect_signals() -> None:
         uid = f"hana.dashboard.{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}.save", weak=False)
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
+    from benefits.signals import ledger_changed
+
+    ledger_changed.connect(_ledger_changed, dispatch_uid="hana.dashboard.benefits.ledger", weak=False)

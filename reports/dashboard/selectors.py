@@ -713,6 +713,8 @@ def outreach_panel(user: User, district_id: int | None, period: Period) -> Outre
     )
 
 
+from .benefits import benefits_panel  # noqa: E402 - its module reads this one's helpers lazily
+
 PANELS = {
     "households": households_panel,
     "applications": applications_panel,
@@ -721,6 +723,7 @@ PANELS = {
     "lockers": lockers_panel,
     "spaces": spaces_panel,
     "outreach": outreach_panel,
+    "benefits": benefits_panel,
 }
 
 # Care (counselling and check-ins): its own module, registered here.

@@ -29,6 +29,7 @@ from portal.files import save_spooled
 from portal.models import District, User
 from portal.notifications import notify
 from programs.models import Program, ProgramStatus
+from reports.dashboard.benefits import benefits_figures, benefits_panel
 from reports.dashboard.care import CARE_SHEET, care_panel, care_sheet, care_snapshot
 from reports.dashboard.selectors import (
     AGE_BANDS,
@@ -51,7 +52,17 @@ SNAPSHOT_VERSION = 1
 REPORT_DIR = "reports"
 
 # Sheet titles and headers of the workbook, in Korean: the file is filed as the district's record.
-SHEETS = ("요약", "세대", "신청", "프로그램(예산·참여)", "안전물품", "무인택배", "공간", CARE_SHEET)
+SHEETS = (
+    "요약",
+    "세대",
+    "신청",
+    "프로그램(예산·참여)",
+    "안전물품",
+    "무인택배",
+    "공간",
+    CARE_SHEET,
+    "현금급여 집행",
+)
 AGE_BAND_KO = {
     "under_19": "19세 미만",
     "19_39": "19–39세(청년)",
@@ -117,6 +128,7 @@ def report_figures(*, district: District, month: date) -> dict[str, Any]:
     lockers = lockers_panel(user, district.pk, period)
     spaces = spaces_panel(user, district.pk, period)
     care = care_panel(user, district.pk, period)
+    benefits = benefits_panel(user, district.pk, period)
 
     session_rows = {p.program_id: p for p in sessions.programs}
     application_rows = {p.program_id: p for p in applications.programs}
@@ -202,6 +214,7 @@ def report_figures(*, district: District, month: date) -> dict[str, Any]:
                 {"name": s.name, "deposited": s.deposited, "picked_up": s.picked_up} for s in lockers.sites
             ],
         },
+        "benefits": benefits_figures(benefits),
         "spaces": {
             "open_hours": _num(spaces.open_hours),
             "booked_hours": _num(spaces.booked_hours),
@@ -316,9 +329,55 @@ def workbook_sheets(figures: dict[str, Any]) -> list[tuple[str, list[list[Any]]]
     ]
     # A snapshot made before care has no "care" figures: its sheet holds the header row only.
     care = care_sheet(figures.get("care"))
+    benefits = benefit_rows(figures.get("benefits"))  # reports made before issue 18 have none
     return list(
-        zip(SHEETS, [summary, households, applications, programs, kits, lockers, spaces, care], strict=True)
+        zip(
+            SHEETS,
+            [summary, households, applications, programs, kits, lockers, spaces, care, benefits],
+            strict=True,
+        )
     )
+
+
+def benefit_rows(figures: dict[str, Any] | None) -> list[list[Any]]:
+    """The cash-benefits sheet: budget execution (집행률) per program, a total row last."""
+    rows: list[list[Any]] = [
+        [
+            "프로그램",
+            "예산 세부사업",
+            "예산(원)",
+            "집행 예정(원)",
+            "지급 누계(원)",
+            "당월 지급(원)",
+            "집행률(%)",
+        ]
+    ]
+    if not figures:
+        return rows
+    rows += [
+        [
+            p["title"],
+            p["budget_line"],
+            p["budget"],
+            p["committed"],
+            p["paid"],
+            p["paid_in_month"],
+            _pct(p["rate"]),
+        ]
+        for p in figures["programs"]
+    ]
+    rows.append(
+        [
+            "합계",
+            "",
+            figures["budget"],
+            figures["committed"],
+            figures["paid"],
+            figures["paid_in_month"],
+            _pct(figures["rate"]),
+        ]
+    )
+    return rows
 
 
 def write_workbook(out: IO[bytes], figures: dict[str, Any]) -> None:

@@ -169,6 +169,18 @@ def page_sections(figures: dict) -> dict:
             (_name(i), number(i["requested"]), number(i["installed"]), number(i["stock"])) for i in k["items"]
         ],
         "lockers": [(s["name"], number(s["deposited"]), number(s["picked_up"])) for s in lk["sites"]],
+        "benefits": [
+            (
+                _name(p, "title"),
+                p["budget_line"],
+                number(p["budget"]),
+                number(p["committed"]),
+                number(p["paid"]),
+                number(p["paid_in_month"]),
+                percent(p["rate"]),
+            )
+            for p in (figures.get("benefits") or {}).get("programs", [])
+        ],
         "spaces": [
             (
                 _name(s),

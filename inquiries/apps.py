@@ -10,3 +10,6 @@ class InquiriesConfig(AppConfig):
 
     name = "inquiries"
     verbose_name = _("Inquiries")
+
+    def ready(self) -> None:
+        from . import messages, receivers  # noqa: F401 - registers the messages, connects the receivers

@@ -85,8 +85,29 @@ def notify_sms_to(
     return rows[0] if rows else None
 
 
+def notify_address(
+    *, channel: str, address: str, template: str, event_key: str, context: dict[str, Any]
+) -> Notification | None:
+    """One email or text message to a bare address with no account behind it (a guest who texted the
+    inquiry line from a number no household verified): the same outbox, delivery and retries, in the
+    default language. Returns None when the event was already recorded."""
+    if template not in MESSAGES:
+        raise ValueError(f"unknown notification template {template!r}")
+    if channel not in (Channel.EMAIL, Channel.SMS) or not address:
+        raise ValueError("a bare address needs the email or SMS channel and an address")
+    rows = _record(
+        user=None, channels=[(channel, address)], template=template, event_key=event_key, context=context
+    )
+    return rows[0] if rows else None
+
+
 def _record(
-    *, user: User, channels: list[tuple[str, str]], template: str, event_key: str, context: dict[str, Any]
+    *,
+    user: User | None,
+    channels: list[tuple[str, str]],
+    template: str,
+    event_key: str,
+    context: dict[str, Any],
 ) -> list[Notification]:
     created = []
     now = timezone.now()
@@ -158,13 +179,14 @@ def render(notification: Notification) -> tuple[str, str]:
     """(subject, text) in the recipient's language; SMS text for the SMS channel."""
     message = MESSAGES[notification.template]
     context = dict(notification.context)
-    if (notification.user.language or "").startswith("en"):
+    language = notification.user.language if notification.user_id else ""
+    if (language or "").startswith("en"):
         # A name stored in both languages ("program" / "program_en", "place" / "place_en"): English
         # readers get the English one when it was given.
         for key in [k for k in context if k.endswith("_en")]:
             if context[key]:
                 context[key[:-3]] = context[key]
-    with translation.override(notification.user.language or settings.LANGUAGE_CODE):
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject = str(message.subject) % _Defaults(context)
         text = str(message.sms if notification.channel == Channel.SMS else message.body) % _Defaults(context)
     return subject, text

@@ -1,0 +1,42 @@
+"""inquiries' part when a resident's account is deleted (households announces it: see inquiries.receivers)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from households.models import Household
+from portal.models import User
+
+from ..models import Author, Inquiry, InquiryMessage, InquiryStatus
+
+
+def inquiries_erase_for_deleted_account(
+    *, user: User, household: Household | None, request: HttpRequest | None = None
+) -> int:
+    """Close the resident's threads and erase what they wrote (subjects, messages, rating comments) and the
+    number or address a thread of theirs kept; the rows stay for the district's figures, with no one in
+    them. Also the guest threads from the resident's verified number or their email address."""
+    addresses = [a for a in (user.email.lower() if user.email else "",) if a]
+    if household is not None and household.phone:
+        digits = "".join(c for c in household.phone if c.isdigit())
+        addresses.append(digits)
+    threads = Inquiry.objects.filter(
+        Q(user=user) | Q(user__isnull=True, guest_address__in=addresses or ["-"])
+    )
+    ids = list(threads.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    now = timezone.now()
+    Inquiry.objects.filter(pk__in=ids, status__in=[InquiryStatus.OPEN, InquiryStatus.ANSWERED]).update(
+        status=InquiryStatus.CLOSED
+    )
+    Inquiry.objects.filter(pk__in=ids).update(
+        title="—", rating_comment="", guest_address="", subject_label="", anonymized_at=now
+    )
+    InquiryMessage.objects.filter(inquiry_id__in=ids, author=Author.RESIDENT).update(body="—")
+    # Staff answers quote the question at times: they go too.
+    InquiryMessage.objects.filter(inquiry_id__in=ids, author=Author.STAFF).update(body="—")
+    Inquiry.history.filter(id__in=ids).update(subject_label="")
+    return len(ids)

@@ -124,7 +124,7 @@ def queue_for(staff: User) -> QuerySet[Inquiry]:
     return (
         Inquiry.objects.visible_to(staff)
         .filter(status__in=OPEN_STATUSES)
-        .select_related("district", "team")
+        .select_related("district", "team", "user__household")
         .order_by("due_at", "pk")
     )
 

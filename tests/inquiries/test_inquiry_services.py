@@ -119,9 +119,7 @@ def test_another_districts_staff_cannot_answer(resident, caseworker_b, teams):
     assert refused.value.code == "not_found"
 
 
-def test_a_follow_up_after_the_answer_opens_the_thread_again_with_a_new_clock(
-    resident, caseworker_a, teams
-):
+def test_a_follow_up_after_the_answer_opens_the_thread_again_with_a_new_clock(resident, caseworker_a, teams):
     inquiry = submit(resident)
     inquiry_answer(staff=caseworker_a, inquiry_id=inquiry.pk, body="목요일입니다.")
     first = Inquiry.objects.get(pk=inquiry.pk)

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from households.models import Household
-from portal.models import User
+from portal.models import Notification, User
 
 from ..models import Author, Inquiry, InquiryMessage, InquiryStatus
 
@@ -18,10 +18,10 @@ def inquiries_erase_for_deleted_account(
     """Close the resident's threads and erase what they wrote (subjects, messages, rating comments) and the
     number or address a thread of theirs kept; the rows stay for the district's figures, with no one in
     them. Also the guest threads from the resident's verified number or their email address."""
-    addresses = [a for a in (user.email.lower() if user.email else "",) if a]
-    if household is not None and household.phone:
-        digits = "".join(c for c in household.phone if c.isdigit())
-        addresses.append(digits)
+    # The account's address (still set when the apps are told). Guest threads from the resident's number
+    # became theirs when the number was matched (inbound.adopt_guest_threads): households has blanked
+    # the number by now.
+    addresses = [user.email.lower()] if user.email else []
     threads = Inquiry.objects.filter(
         Q(user=user) | Q(user__isnull=True, guest_address__in=addresses or ["-"])
     )
@@ -39,4 +39,6 @@ def inquiries_erase_for_deleted_account(
     # Staff answers quote the question at times: they go too.
     InquiryMessage.objects.filter(inquiry_id__in=ids, author=Author.STAFF).update(body="—")
     Inquiry.history.filter(id__in=ids).update(subject_label="")
+    # Messages the outbox sent to a guest address of theirs (no account behind them then).
+    Notification.objects.filter(user__isnull=True, address__in=addresses or ["-"]).update(address="", context={})
     return len(ids)

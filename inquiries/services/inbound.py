@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from households.models import Household
 from portal.identifiers import mask_identifiers
-from portal.models import District, User
+from portal.models import District, Notification, User
 
 from ..models import Channel, Inquiry, InquiryMessage, InquiryStatus, Topic
 from .base import InquiryError
@@ -96,6 +96,19 @@ def _open_thread(channel: str, *, user: User | None, address: str, reference: st
     return threads.filter(received_at__gte=since).order_by("-received_at").first()
 
 
+def adopt_guest_threads(*, user: User, address: str) -> int:
+    """A number (or address) now proven to be a resident's: the guest threads from it become theirs, with
+    the messages the outbox sent to it, so the resident follows them and their account's erasure reaches
+    them (households blanks the number before telling the apps, so it could not be matched then)."""
+    ids = list(Inquiry.objects.filter(user__isnull=True, guest_address=address).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Inquiry.objects.filter(pk__in=ids).update(user=user, guest_address="")
+    for pk in ids:
+        Notification.objects.filter(user__isnull=True, event_key__startswith=f"inquiry:{pk}:").update(user=user)
+    return len(ids)
+
+
 def _receive(
     *,
     channel: str,
@@ -151,6 +164,8 @@ def inquiry_receive_sms(*, sender: str, text: str, message_id: str) -> tuple[Inq
     body = _text(text)
     household = verified_household(digits)
     user = household.user if household else None
+    if user is not None:
+        adopt_guest_threads(user=user, address=digits)
     district = household.district if household else guest_district()
     return _receive(
         channel=Channel.SMS,
@@ -177,6 +192,8 @@ def inquiry_receive_email(*, sender: str, subject: str, text: str, message_id: s
         .first()
     )
     user = household.user if household else None
+    if user is not None:
+        adopt_guest_threads(user=user, address=address)
     district = household.district if household else guest_district()
     match = REFERENCE.search(subject or "")
     return _receive(

@@ -47,7 +47,7 @@ class Median(Aggregate):
 def monthly_figures(
     *, start: date, end: date, districts: QuerySet | None = None, inquiries: QuerySet | None = None
 ) -> list[MonthFigure]:
-    """Figures for each district and month with inquiries received from `start` to `end` (dates, inclusive)."""
+    """Figures per district and month of the inquiries received from `start` to `end` (inclusive)."""
     rows = (inquiries if inquiries is not None else Inquiry.objects.all()).filter(
         received_at__gte=local_midnight(start), received_at__lt=local_midnight(end, days=1)
     )

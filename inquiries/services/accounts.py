@@ -40,5 +40,7 @@ def inquiries_erase_for_deleted_account(
     InquiryMessage.objects.filter(inquiry_id__in=ids, author=Author.STAFF).update(body="—")
     Inquiry.history.filter(id__in=ids).update(subject_label="")
     # Messages the outbox sent to a guest address of theirs (no account behind them then).
-    Notification.objects.filter(user__isnull=True, address__in=addresses or ["-"]).update(address="", context={})
+    Notification.objects.filter(user__isnull=True, address__in=addresses or ["-"]).update(
+        address="", context={}
+    )
     return len(ids)

@@ -105,7 +105,9 @@ def adopt_guest_threads(*, user: User, address: str) -> int:
         return 0
     Inquiry.objects.filter(pk__in=ids).update(user=user, guest_address="")
     for pk in ids:
-        Notification.objects.filter(user__isnull=True, event_key__startswith=f"inquiry:{pk}:").update(user=user)
+        Notification.objects.filter(user__isnull=True, event_key__startswith=f"inquiry:{pk}:").update(
+            user=user
+        )
     return len(ids)
 
 

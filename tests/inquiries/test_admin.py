@@ -58,7 +58,9 @@ def test_answering_from_a_template_with_the_context_panel(staff_client, resident
     assert AuditEvent.objects.filter(action="inquiries.inquiry.viewed", subject_user_id=resident.pk).exists()
     chosen = staff_client.post(answer_url(inquiry), {"template": answer_template.pk, "use_template": "1"})
     assert chosen.context["form"]["body"].value() == answer_template.body
-    sent = staff_client.post(answer_url(inquiry), {"template": answer_template.pk, "body": "수정한 답변", "send": "1"})
+    sent = staff_client.post(
+        answer_url(inquiry), {"template": answer_template.pk, "body": "수정한 답변", "send": "1"}
+    )
     assert sent.status_code == 302
     inquiry.refresh_from_db()
     assert inquiry.status == InquiryStatus.ANSWERED
@@ -72,7 +74,7 @@ def test_an_empty_or_identifier_answer_is_refused_and_kept(staff_client, residen
     empty = staff_client.post(answer_url(inquiry), {"body": " ", "send": "1"})
     assert empty.status_code == 200 and empty.context["form"].errors
     bad = staff_client.post(answer_url(inquiry), {"body": "번호 900101-1234567", "send": "1"})
-    assert bad.status_code == 200 and "900101".encode() in bad.content
+    assert bad.status_code == 200 and b"900101" in bad.content
     inquiry.refresh_from_db()
     assert inquiry.status == InquiryStatus.OPEN
 
@@ -86,7 +88,9 @@ def test_closing(staff_client, resident, teams):
 
 
 @pytest.mark.parametrize("count", [3, 25])
-def test_the_queue_uses_a_constant_number_of_queries(staff_client, resident, teams, count, django_assert_num_queries):
+def test_the_queue_uses_a_constant_number_of_queries(
+    staff_client, resident, teams, count, django_assert_num_queries
+):
     for n in range(count):
         inquiry_submit(user=resident, title=f"t{n}", body="b")
     staff_client.get(CHANGELIST)

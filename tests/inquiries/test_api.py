@@ -16,20 +16,27 @@ STAFF = "/api/v1/staff/inquiries/"
 
 def test_a_resident_asks_follows_up_and_rates(client, resident, caseworker_a, teams):
     login(client, resident)
-    created = client.post(BASE, {"title": "소음", "body": "윗집 소음", "topic": "living"}, content_type="application/json")
+    created = client.post(
+        BASE, {"title": "소음", "body": "윗집 소음", "topic": "living"}, content_type="application/json"
+    )
     assert created.status_code == 201, created.content
     data = created.json()
     assert data["status"] == "open" and data["due_at"] and data["messages"][0]["body"] == "윗집 소음"
     assert client.get(BASE).json()["results"][0]["id"] == data["id"]
     login(client, caseworker_a)
-    answered = client.post(f"{STAFF}{data['id']}/answer/", {"body": "확인하겠습니다"}, content_type="application/json")
+    answered = client.post(
+        f"{STAFF}{data['id']}/answer/", {"body": "확인하겠습니다"}, content_type="application/json"
+    )
     assert answered.status_code == 200 and answered.json()["status"] == "answered"
     again = client.post(f"{STAFF}{data['id']}/answer/", {"body": "두 번"}, content_type="application/json")
     assert again.status_code == 409
     login(client, resident)
     rated = client.post(f"{BASE}{data['id']}/rate/", {"rating": 5}, content_type="application/json")
     assert rated.status_code == 200 and rated.json()["rating"] == 5
-    assert client.post(f"{BASE}{data['id']}/rate/", {"rating": 4}, content_type="application/json").status_code == 409
+    assert (
+        client.post(f"{BASE}{data['id']}/rate/", {"rating": 4}, content_type="application/json").status_code
+        == 409
+    )
     followed = client.post(f"{BASE}{data['id']}/follow-up/", {"body": "또"}, content_type="application/json")
     assert followed.json()["status"] == "open"
 
@@ -46,10 +53,15 @@ def test_someone_elses_inquiry_is_a_404(client, resident, teams):
     inquiry = inquiry_submit(user=resident, title="t", body="b")
     login(client, HouseholdFactory().user)
     assert client.get(f"{BASE}{inquiry.pk}/").status_code == 404
-    assert client.post(f"{BASE}{inquiry.pk}/rate/", {"rating": 3}, content_type="application/json").status_code == 404
+    assert (
+        client.post(f"{BASE}{inquiry.pk}/rate/", {"rating": 3}, content_type="application/json").status_code
+        == 404
+    )
 
 
-def test_the_staff_queue_is_scoped_masked_and_access_logged(client, resident, caseworker_a, caseworker_b, teams):
+def test_the_staff_queue_is_scoped_masked_and_access_logged(
+    client, resident, caseworker_a, caseworker_b, teams
+):
     inquiry = inquiry_submit(user=resident, title="t", body="b")
     other = inquiry_submit(user=HouseholdFactory(district=district("11140")).user, title="t", body="b")
     login(client, caseworker_a)

@@ -122,20 +122,32 @@ def test_bad_input_is_a_400_in_the_error_shape(client, teams, payload, field):
 
 def test_an_email_from_a_residents_address_and_its_reply_by_reference(client, teams, caseworker_a):
     household = HouseholdFactory()
-    payload = {"sender": household.user.email.upper(), "subject": "주차 문의", "text": "주차장 있나요?", "message_id": "<a@x>"}
+    payload = {
+        "sender": household.user.email.upper(),
+        "subject": "주차 문의",
+        "text": "주차장 있나요?",
+        "message_id": "<a@x>",
+    }
     assert post(client, "email", payload).status_code == 200
     inquiry = Inquiry.objects.get()
     assert inquiry.user == household.user and inquiry.channel == Channel.EMAIL
     inquiry_answer(staff=caseworker_a, inquiry_id=inquiry.pk, body="네, 있습니다.")
     channels = set(Notification.objects.filter(template="inquiry.answered").values_list("channel", flat=True))
     assert channels == {"in_app", "email"}  # by email, as it came, not by text
-    reply = {**payload, "subject": f"Re: [{inquiry.reference}] 주차 문의", "message_id": "<b@x>", "text": "몇 대요?"}
+    reply = {
+        **payload,
+        "subject": f"Re: [{inquiry.reference}] 주차 문의",
+        "message_id": "<b@x>",
+        "text": "몇 대요?",
+    }
     post(client, "email", reply)
     assert Inquiry.objects.count() == 1 and inquiry.messages.count() == 3
 
 
 def test_an_email_from_an_unknown_address_is_answered_by_email(client, teams, caseworker_b):
-    post(client, "email", {"sender": "guest@example.com", "subject": "", "text": "질문", "message_id": "<c@x>"})
+    post(
+        client, "email", {"sender": "guest@example.com", "subject": "", "text": "질문", "message_id": "<c@x>"}
+    )
     inquiry = Inquiry.objects.get()
     inquiry_answer(staff=caseworker_b, inquiry_id=inquiry.pk, body="답변")
     answer = Notification.objects.get(template="inquiry.answered")

@@ -23,7 +23,9 @@ def test_asking_from_the_web(english, resident, teams):
     login(english, resident)
     page = english.get(reverse("inquiries:new"))
     assert page.status_code == 200 and b'name="body"' in page.content
-    response = english.post(reverse("inquiries:new"), {"topic": "general", "title": "쓰레기", "body": "수거일?"})
+    response = english.post(
+        reverse("inquiries:new"), {"topic": "general", "title": "쓰레기", "body": "수거일?"}
+    )
     inquiry = Inquiry.objects.get()
     assert response.status_code == 302 and response.url == reverse("inquiries:detail", args=[inquiry.pk])
     detail = english.get(response.url)

@@ -713,6 +713,8 @@ def outreach_panel(user: User, district_id: int | None, period: Period) -> Outre
     )
 
 
+from .inquiries import inquiries_panel  # noqa: E402 - the participation panel, in a module of its own
+
 PANELS = {
     "households": households_panel,
     "applications": applications_panel,
@@ -721,4 +723,5 @@ PANELS = {
     "lockers": lockers_panel,
     "spaces": spaces_panel,
     "outreach": outreach_panel,
+    "inquiries": inquiries_panel,  # reports/dashboard/inquiries.py
 }

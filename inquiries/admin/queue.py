@@ -19,7 +19,7 @@ from portal.errors import DomainError
 from portal.identifiers import refuse_identifiers
 from portal.masking import mask_email, mask_name, mask_phone
 
-from ..models import AnswerTemplate, Inquiry, InquiryStatus
+from ..models import AnswerTemplate, Inquiry, InquiryStatus, Team
 from ..selectors import resident_context, time_left
 from ..services import inquiry_answer, inquiry_close
 
@@ -92,6 +92,20 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset if value == "all" else queryset.filter(status=value)
 
 
+class TeamFilter(admin.SimpleListFilter):
+    """The teams of the staff member's district only (the plain related filter lists every district's)."""
+
+    title = _("team")
+    parameter_name = "team"
+
+    def lookups(self, request, model_admin):
+        return [(str(team.pk), team.name) for team in Team.objects.visible_to(request.user).order_by("name")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(team_id=int(value)) if value and value.isdigit() else queryset
+
+
 def masked_person(inquiry: Inquiry) -> str:
     if inquiry.user_id is None:
         address = inquiry.guest_address
@@ -106,7 +120,7 @@ def masked_person(inquiry: Inquiry) -> str:
 class InquiryAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ("reference", "title", "person", "team", "channel", "status", "due_at", "left")
     list_display_links = ("reference",)
-    list_filter = (StatusFilter, DueFilter, "channel", "topic", "team")
+    list_filter = (StatusFilter, DueFilter, "channel", "topic", TeamFilter)
     list_select_related = ("team", "user__household")
     search_fields = ("=reference",)
     search_help_text = _("Search by reference number (IQ-2026-000123).")

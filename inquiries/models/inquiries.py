@@ -118,6 +118,8 @@ class Inquiry(models.Model):
                 name="inquiry_breach_due_idx",
                 condition=Q(status="open", breached_at__isnull=True),
             ),
+            # The district's list in any status ("All"), soonest due first.
+            models.Index(fields=["district", "due_at", "id"], name="inquiry_district_due_idx"),
             # The monthly figures: a district's first answers by month.
             models.Index(fields=["district", "received_at"], name="inquiry_month_idx"),
             models.Index(fields=["user", "received_at"], name="inquiry_resident_idx"),

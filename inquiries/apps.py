@@ -13,3 +13,7 @@ class InquiriesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import messages, receivers  # noqa: F401 - registers the messages, connects the receivers
+        from .retention import register_retention
+
+        # Its class in the core's retention table (the core imports no app).
+        register_retention()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from households.models import Household
 from portal.models import Notification, User
 
-from ..models import Author, Inquiry, InquiryMessage, InquiryStatus
+from ..models import Inquiry, InquiryMessage, InquiryStatus
 
 
 def inquiries_erase_for_deleted_account(
@@ -32,15 +32,21 @@ def inquiries_erase_for_deleted_account(
     Inquiry.objects.filter(pk__in=ids, status__in=[InquiryStatus.OPEN, InquiryStatus.ANSWERED]).update(
         status=InquiryStatus.CLOSED
     )
-    Inquiry.objects.filter(pk__in=ids).update(
-        title="—", rating_comment="", guest_address="", subject_label="", anonymized_at=now
-    )
-    InquiryMessage.objects.filter(inquiry_id__in=ids, author=Author.RESIDENT).update(body="—")
-    # Staff answers quote the question at times: they go too.
-    InquiryMessage.objects.filter(inquiry_id__in=ids, author=Author.STAFF).update(body="—")
-    Inquiry.history.filter(id__in=ids).update(subject_label="")
+    inquiries_anonymize(pks=ids, now=now)
     # Messages the outbox sent to a guest address of theirs (no account behind them then).
     Notification.objects.filter(user__isnull=True, address__in=addresses or ["-"]).update(
         address="", context={}
     )
     return len(ids)
+
+
+def inquiries_anonymize(*, pks: list[int], now) -> int:
+    """Blank what people wrote in these threads (subjects, messages — staff answers quote the question —
+    rating comments, what a thread was about) and the number or address a guest thread kept, history
+    included; the rows stay, with their clock and rating, for the district's figures."""
+    done = Inquiry.objects.filter(pk__in=pks).update(
+        title="—", rating_comment="", guest_address="", subject_label="", anonymized_at=now
+    )
+    InquiryMessage.objects.filter(inquiry_id__in=pks).update(body="—")
+    Inquiry.history.filter(id__in=pks).update(subject_label="")
+    return done

@@ -65,16 +65,23 @@ def _parcels(user: User) -> QuerySet:
     )
 
 
-def resident_context(user: User | None, *, limit: int = CONTEXT_LIMIT) -> list[ContextRow]:
+def resident_context(
+    user: User | None, *, viewer: User | None = None, limit: int = CONTEXT_LIMIT
+) -> list[ContextRow]:
     """The resident's records under way (open applications, upcoming bookings, open kit requests, parcels
-    waiting): what an inquiry may be about, and what the caseworker sees beside it. A fixed number of
+    waiting): what an inquiry may be about, and, for a staff `viewer`, those of the viewer's district
+    beside the inquiry (another district's records stay out of sight, as everywhere). A fixed number of
     queries whatever the counts (one per kind)."""
     if user is None:
         return []
+
+    def scoped(queryset: QuerySet) -> QuerySet:
+        return queryset.visible_to(viewer) if viewer is not None else queryset
+
     household = Household.objects.filter(user=user).first()
     rows: list[ContextRow] = []
     if household is not None:
-        for app in _applications(household)[:limit]:
+        for app in scoped(_applications(household))[:limit]:
             rows.append(
                 ContextRow(
                     SubjectKind.APPLICATION,
@@ -83,7 +90,7 @@ def resident_context(user: User | None, *, limit: int = CONTEXT_LIMIT) -> list[C
                     app.get_status_display(),
                 )
             )
-        for booking in _bookings(household)[:limit]:
+        for booking in scoped(_bookings(household))[:limit]:
             start = timezone.localtime(booking.starts_at)
             rows.append(
                 ContextRow(
@@ -93,9 +100,9 @@ def resident_context(user: User | None, *, limit: int = CONTEXT_LIMIT) -> list[C
                     booking.get_status_display(),
                 )
             )
-        for kit in _kit_requests(household)[:limit]:
+        for kit in scoped(_kit_requests(household))[:limit]:
             rows.append(ContextRow(SubjectKind.KIT_REQUEST, kit.pk, str(kit), kit.get_status_display()))
-    for parcel in _parcels(user)[:limit]:
+    for parcel in scoped(_parcels(user))[:limit]:
         rows.append(
             ContextRow(
                 SubjectKind.PARCEL,

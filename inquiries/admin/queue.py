@@ -274,7 +274,7 @@ class InquiryAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryAdmi
             "person": masked_person(inquiry),
             "left": self.left(inquiry),
             "thread": inquiry.messages.select_related("staff").all(),
-            "context_rows": resident_context(inquiry.user),
+            "context_rows": resident_context(inquiry.user, viewer=request.user),
             "form": form,
             "can_answer": inquiry.status == InquiryStatus.OPEN,
             "close_url": reverse("admin:inquiries_inquiry_close", args=[inquiry.pk]),

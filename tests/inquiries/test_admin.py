@@ -49,7 +49,7 @@ def test_another_districts_inquiry_is_not_found(client, caseworker_b, resident, 
 
 
 def test_answering_from_a_template_with_the_context_panel(staff_client, resident, teams, answer_template):
-    room = space_with_room()
+    room = space_with_room("11620")
     book(room, resident.household, start="2030-03-04 10:00", end="2030-03-04 11:00")
     inquiry = inquiry_submit(user=resident, title="t", body="질문")
     page = staff_client.get(answer_url(inquiry))
@@ -67,6 +67,16 @@ def test_answering_from_a_template_with_the_context_panel(staff_client, resident
     assert inquiry.messages.last().template == answer_template
     assert AuditEvent.objects.filter(action="inquiries.inquiry.answered").exists()
     assert Notification.objects.filter(user=resident, template="inquiry.answered").exists()
+
+
+def test_the_context_panel_shows_only_the_staff_districts_records(client, caseworker_b, resident, teams):
+    room = space_with_room("11620")  # 관악구
+    book(room, resident.household, start="2030-03-04 10:00", end="2030-03-04 11:00")
+    inquiry = inquiry_submit(user=resident, title="t", body="b")
+    Inquiry.objects.filter(pk=inquiry.pk).update(district=district("11140"))  # answered by 중구
+    login(client, caseworker_b)
+    page = client.get(answer_url(inquiry))
+    assert page.status_code == 200 and page.context["context_rows"] == []
 
 
 def test_an_empty_or_identifier_answer_is_refused_and_kept(staff_client, resident, teams):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from portal.api.fields import SupportedDateTimeField
 from portal.masking import mask_name
 
-from ..models import Channel, Inquiry, InquiryMessage, SubjectKind, Topic
+from ..models import AnswerTemplate, Channel, Inquiry, InquiryMessage, SubjectKind, Topic
 from ..selectors import time_left
 
 
@@ -139,3 +139,14 @@ class InboundResultSerializer(serializers.Serializer):
     reference = serializers.CharField()
     stored = serializers.BooleanField(help_text="false: this message id was already received.")
     channel = serializers.ChoiceField(choices=Channel.choices)
+
+
+class AnswerTemplateSerializer(serializers.ModelSerializer):
+    city_wide = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AnswerTemplate
+        fields = ["id", "title", "topic", "body", "city_wide"]
+
+    def get_city_wide(self, template) -> bool:
+        return template.district_id is None

@@ -3,7 +3,8 @@ full (access-logged), answering and closing. Scoped: another district's inquiry 
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import django_filters
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -13,10 +14,15 @@ from rest_framework.response import Response
 from portal.api.errors import error_response
 from portal.api.staff import AccessLoggedRetrieveMixin, OldestFirstPagination, StaffModelPermission
 
-from ..models import Inquiry
+from ..models import AnswerTemplate, Inquiry, InquiryStatus
 from ..selectors import queue_for
 from ..services import inquiry_answer, inquiry_close
-from .serializers import AnswerSerializer, StaffInquiryDetailSerializer, StaffInquirySerializer
+from .serializers import (
+    AnswerSerializer,
+    AnswerTemplateSerializer,
+    StaffInquiryDetailSerializer,
+    StaffInquirySerializer,
+)
 
 STAFF_REFUSALS = {
     403: error_response("Not logged in, not staff, or without the permission."),
@@ -28,6 +34,22 @@ TAGS = ["inquiries-staff"]
 class StaffInquiryPermission(StaffModelPermission):
     view_permission = "inquiries.view_inquiry"
     change_permission = "inquiries.change_inquiry"
+
+
+class StaffQueueFilter(django_filters.FilterSet):
+    due = django_filters.ChoiceFilter(
+        choices=[("alerted", "alerted"), ("breached", "breached")],
+        method="filter_due",
+        help_text="alerted: waiting over 36 working hours; breached: over 48.",
+    )
+
+    class Meta:
+        model = Inquiry
+        fields: list[str] = []
+
+    def filter_due(self, queryset, name, value):
+        stamp = {"alerted": "alerted_at", "breached": "breached_at"}[value]
+        return queryset.filter(status=InquiryStatus.OPEN, **{f"{stamp}__isnull": False})
 
 
 class SoonestDueFirst(OldestFirstPagination):
@@ -52,7 +74,7 @@ class StaffInquiryViewSet(
     AccessLoggedRetrieveMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     permission_classes = [StaffInquiryPermission]
-    filterset_class = None
+    filterset_class = StaffQueueFilter
     lookup_value_regex = r"\d+"
     access_log_action = "inquiries.inquiry.viewed"
 
@@ -91,7 +113,7 @@ class StaffInquiryViewSet(
         },
         tags=TAGS,
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filterset_class=None)
     def answer(self, request: Request, pk: str | None = None) -> Response:
         inquiry = self.get_object()
         serializer = AnswerSerializer(data=request.data)
@@ -115,8 +137,37 @@ class StaffInquiryViewSet(
         },
         tags=TAGS,
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filterset_class=None)
     def close(self, request: Request, pk: str | None = None) -> Response:
         inquiry = self.get_object()
         inquiry_close(staff=request.user, inquiry_id=inquiry.pk, request=request)
         return self._detail(inquiry.pk)
+
+
+class StaffTemplatePermission(StaffModelPermission):
+    view_permission = "inquiries.view_answertemplate"
+    change_permission = "inquiries.change_answertemplate"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Answer templates",
+        description="Your district's templates and the city-wide ones, in use. Give one's id as `template` "
+        "when answering.",
+        tags=TAGS,
+    )
+)
+class StaffAnswerTemplateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    permission_classes = [StaffTemplatePermission]
+    serializer_class = AnswerTemplateSerializer
+    filterset_class = None
+
+    def get_queryset(self) -> QuerySet[AnswerTemplate]:
+        if getattr(self, "swagger_fake_view", False):
+            return AnswerTemplate.objects.none()
+        mine = AnswerTemplate.objects.visible_to(self.request.user).values("pk")
+        return (
+            AnswerTemplate.objects.filter(is_active=True)
+            .filter(Q(pk__in=mine) | Q(district__isnull=True))
+            .order_by("topic", "title", "pk")
+        )

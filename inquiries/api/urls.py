@@ -5,10 +5,12 @@ from rest_framework.routers import SimpleRouter
 
 from .inbound import InboundEmailView, InboundSmsView
 from .resident import InquiryViewSet
-from .staff import StaffInquiryViewSet
+from .staff import StaffAnswerTemplateViewSet, StaffInquiryViewSet
 
 router = SimpleRouter()
 router.register("inquiries", InquiryViewSet, basename="inquiry")
+# Before the inquiries: "inquiries/templates/" must not be read as an inquiry id (ids are digits anyway).
+router.register("staff/inquiries/templates", StaffAnswerTemplateViewSet, basename="staff-inquiry-template")
 router.register("staff/inquiries", StaffInquiryViewSet, basename="staff-inquiry")
 urlpatterns: list = [
     path("inquiries/inbound/sms/", InboundSmsView.as_view(), name="inquiry-inbound-sms"),

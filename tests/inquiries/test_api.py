@@ -99,3 +99,27 @@ def test_list_queries_are_constant(client, resident, caseworker_a, teams, count,
 
 STAFF_QUERIES = 5  # session, user, permissions (own, group), the page joined to team and household
 RESIDENT_QUERIES = 4  # session, user, the COUNT, the page
+
+
+def test_the_queue_filters_overdue_and_lists_the_templates(
+    client, resident, caseworker_a, teams, answer_template
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inquiries.models import AnswerTemplate
+    from inquiries.services import inquiries_sweep
+
+    late = inquiry_submit(user=resident, title="late", body="b")
+    inquiry_submit(user=resident, title="fresh", body="b")
+    Inquiry.objects.filter(pk=late.pk).update(
+        alert_at=timezone.now() - timedelta(hours=2), due_at=timezone.now() - timedelta(hours=1)
+    )
+    inquiries_sweep()
+    AnswerTemplate.objects.create(title="중구 전용", body="x", district=district("11140"))
+    login(client, caseworker_a)
+    assert [row["id"] for row in client.get(f"{STAFF}?due=breached").json()["results"]] == [late.pk]
+    assert client.get(f"{STAFF}?due=nonsense").status_code == 400
+    templates = client.get(f"{STAFF}templates/").json()["results"]
+    assert [t["title"] for t in templates] == [answer_template.title]  # not 중구's own

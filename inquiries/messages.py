@@ -1,10 +1,15 @@
-"""What the inquiries app tells people (registered into the core's MESSAGES in InquiriesConfig.ready)."""
+"""What the inquiries app tells people (registered into the core's MESSAGES in InquiriesConfig.ready), and
+how its staff reads are named in the resident's access log."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.access_log import PERSONAL_DATA_READS
 from portal.messages import MESSAGES, Message
+
+# What the resident is told a staff member opened (households' "who read my data" page).
+PERSONAL_DATA_READS["inquiries.inquiry.viewed"] = _("Your inquiry")
 
 MESSAGES.update(
     {

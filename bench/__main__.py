@@ -10,6 +10,8 @@ queuing 100,000 notices; the impact preview: bench/outreach.py, bench/eligibilit
 queue, the sweep; a centre's counselling slots: bench/care.py);
 `python -m bench benefits` only the cash-benefits row (100,000 instalments scheduled, approved, batched
 and exported as the bank-transfer CSV: time and heap peak; bench/benefits.py, its own recipients);
+`python -m bench inquiries` only the inquiry rows (1,000,000 inquiries: the admin queue, the breach sweep;
+bench/inquiries.py);
 `python -m bench throughput` only the throughput rows (gunicorn and wrk on the demo data, see
 bench/throughput.py; the full run ends with them, and skips them with a note when wrk is missing).
 
@@ -113,6 +115,7 @@ QUICK = {
     "bookings": 60_000,
     "booking_rooms": 200,
     "requests": 100,
+    "inquiries": 100_000,
 }
 
 
@@ -127,6 +130,7 @@ def _sizes(args: argparse.Namespace, vendor: str) -> None:
         "bookings": 1_000_000 if postgres else 250_000,
         "booking_rooms": 200,
         "requests": 200,
+        "inquiries": 1_000_000 if postgres else 200_000,
     }
     for name, default in defaults.items():
         if getattr(args, name) is None:
@@ -140,6 +144,9 @@ def ensure_data(args: argparse.Namespace, *, everything: bool, reports: bool) ->
 
     from bench import state
 
+    if args.only == "inquiries":
+        # The inquiry rows need no households (guests): only their own component.
+        return _ensure_inquiries(args)
     wanted = {"base": state.spec(households=args.households, programs=args.programs)}
     if everything or reports:
         wanted["applications"] = state.spec(total=args.applications)
@@ -184,6 +191,27 @@ def ensure_data(args: argparse.Namespace, *, everything: bool, reports: bool) ->
     return todo
 
 
+def _ensure_inquiries(args: argparse.Namespace) -> list[str]:
+    from django.db import connection, transaction
+
+    from bench import state
+    from bench.inquiries import GENERATION
+
+    wanted = {"inquiries": state.spec(total=args.inquiries, inquiries_generation=GENERATION)}
+    if not state.stale(wanted):
+        return []
+    if connection.vendor != "postgresql":
+        state.recreate_database()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            state.clear_component("inquiries")
+        from bench.inquiries import generate_inquiries
+
+        generate_inquiries(args.inquiries)
+        state.record("inquiries", wanted["inquiries"])
+    return ["inquiries"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -202,6 +230,9 @@ def main() -> int:
         "--bookings", type=int, default=None, help="default: 1,000,000 on Postgres, 250,000 on SQLite"
     )
     parser.add_argument("--booking-rooms", type=int, default=None, help="default: 200")
+    parser.add_argument(
+        "--inquiries", type=int, default=None, help="default: 1,000,000 on Postgres, 200,000 on SQLite"
+    )
     parser.add_argument("--requests", type=int, default=None, help="measured calls per row; default: 200")
     parser.add_argument(
         "--port",
@@ -212,7 +243,7 @@ def main() -> int:
     parser.add_argument(
         "only",
         nargs="?",
-        choices=["spaces", "reports", "throughput", "outreach", "care", "benefits"],
+        choices=["spaces", "reports", "throughput", "outreach", "care", "benefits", "inquiries"],
         help="run only this group of rows",
     )
     args = parser.parse_args()
@@ -221,6 +252,7 @@ def main() -> int:
     reports = everything or args.only == "reports"
     outreach = everything or args.only == "outreach"
     care = everything or args.only == "care"
+    inquiries = args.only == "inquiries"  # its own data set: run it on its own
     # The throughput rows get their own database next to DATABASE_URL's (configure_environment below
     # points DATABASE_URL at the city-scale one), and REDIS_URL / CELERY_BROKER_URL as given.
     original = {name: os.environ.get(name, "") for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
@@ -267,6 +299,14 @@ def main() -> int:
         space_rows, notes = spaces_scenarios(args.requests + 10, args.booking_rooms)
         plan += space_rows
     rows = [measure(label, call, repeat=args.requests, target=target) for label, call, target in plan]
+    if inquiries:
+        from bench.inquiries import queue_scenarios, sweep_rows
+
+        rows += [
+            measure(label, call, repeat=repeat, target=target)
+            for label, call, target, repeat in queue_scenarios(args.requests)
+        ]
+        rows += sweep_rows(max(5, args.requests // 10))
     if reports:
         from bench.reports import EXPORT_ROWS, dashboard_scenarios, export_lines, export_probe
 
@@ -311,12 +351,15 @@ def main() -> int:
     print(f"Hana benchmarks — engine: {engine} ({safe_url})")
     sizes = f"{args.applications:,} applications, " if everything or reports else ""
     sizes += f"{args.kit_requests:,} kit requests, " if everything else ""
-    print(
-        f"data set: {args.households:,} households, {args.programs:,} programs, {sizes}"
-        f"{args.bookings:,} bookings in {args.booking_rooms} rooms "
-        f"({_data_note(generated)} in {setup_seconds:.1f} s); "
-        f"{args.requests} measured calls per row"
-    )
+    if inquiries:
+        print(f"data set: {args.inquiries:,} inquiries ({_data_note(generated)} in {setup_seconds:.1f} s)")
+    else:
+        print(
+            f"data set: {args.households:,} households, {args.programs:,} programs, {sizes}"
+            f"{args.bookings:,} bookings in {args.booking_rooms} rooms "
+            f"({_data_note(generated)} in {setup_seconds:.1f} s); "
+            f"{args.requests} measured calls per row"
+        )
     print()
     header = f"| {'scenario':<46} | {'p50 ms':>7} | {'p95 ms':>7} | {'SQL/req':>7} | {'target':<26} |"
     print(header)

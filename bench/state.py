@@ -24,7 +24,7 @@ from django.db import connection
 # Bump when a generator changes what it produces: every data set of an older generation is regenerated.
 GENERATION = 2
 MARKER_TABLE = "bench_dataset"
-COMPONENTS = ("base", "applications", "kit_requests", "bookings")
+COMPONENTS = ("base", "applications", "kit_requests", "bookings", "inquiries")
 # A stale component's own tables, cleared with TRUNCATE … CASCADE (PostgreSQL follows the foreign keys
 # to the rows that point at them: notes, documents, visits, sessions, …). History tables have no
 # foreign key to their model, so they are listed.
@@ -32,6 +32,7 @@ COMPONENT_TABLES = {
     "applications": ["programs_application", "programs_historicalapplication"],
     "kit_requests": ["safety_kitrequest", "safety_historicalkitrequest"],
     "bookings": ["spaces_booking", "spaces_historicalbooking"],
+    "inquiries": ["inquiries_inquiry", "inquiries_historicalinquiry", "inquiries_team"],
 }
 
 

@@ -41,6 +41,7 @@ from programs.models import (
 from programs.services import outreach, program_rules_changed
 
 from .benefits import load_benefits
+from .inquiries import load_inquiries
 from .lockers import load_lockers
 from .programs import demo_programs
 from .safety import load_safety
@@ -138,6 +139,7 @@ def load_demo(*, today: date | None = None) -> list[dict[str, str]]:
 
     accounts += load_care(today=today)
     load_benefits(today=today)
+    load_inquiries()
     # Officials, milestones, opening hours and more were written in bulk (no signals): the public pages
     # cached before this load must not outlive it.
     pagecache.bump()

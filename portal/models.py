@@ -233,9 +233,13 @@ class Notification(models.Model):
         # message with a new code (the row says why in last_error).
         CANCELLED = "cancelled", _("Cancelled")
 
+    # Empty only for a message to a bare address with no account behind it: the answer to a text message
+    # from a number no household has verified (inquiries' guest threads; notify_address).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("recipient"),
     )

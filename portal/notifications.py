@@ -85,14 +85,22 @@ def notify_sms_to(
     return rows[0] if rows else None
 
 
-def notify_contact(
-    *, user: User, channel: str, address: str, template: str, event_key: str, context: dict[str, Any]
+def notify_address(
+    *,
+    channel: str,
+    address: str,
+    template: str,
+    event_key: str,
+    context: dict[str, Any],
+    user: User | None = None,
 ) -> Notification | None:
-    """One message to a contact who is not a user, about `user` (e.g. a guardian a resident named for
-    care check-ins, with the guardian's own consent, checked by the caller). The row belongs to `user`
-    (their data: erased with their account, redacted like theirs) and goes to `address` alone — no
-    inbox copy, since the inbox is the resident's. Same outbox, delivery and idempotency on event_key.
-    Returns None when the event was already recorded."""
+    """One email or text message to an address that is not one of `user`'s own channels: a contact who
+    is not a user. With `user` it is a message *about* that resident (a guardian they named for care
+    check-ins, with the guardian's own consent, checked by the caller): the row is the resident's data
+    (erased with their account, redacted like theirs, in their language) but goes to `address` alone, no
+    inbox copy. Without `user` there is no account behind the address (a guest who texted the inquiry
+    line from a number no household verified): the default language. Same outbox, delivery, retries and
+    idempotency on event_key; returns None when the event was already recorded."""
     if template not in MESSAGES:
         raise ValueError(f"unknown notification template {template!r}")
     if channel not in (Channel.EMAIL, Channel.SMS) or not address:
@@ -104,7 +112,12 @@ def notify_contact(
 
 
 def _record(
-    *, user: User, channels: list[tuple[str, str]], template: str, event_key: str, context: dict[str, Any]
+    *,
+    user: User | None,
+    channels: list[tuple[str, str]],
+    template: str,
+    event_key: str,
+    context: dict[str, Any],
 ) -> list[Notification]:
     created = []
     now = timezone.now()
@@ -176,13 +189,14 @@ def render(notification: Notification) -> tuple[str, str]:
     """(subject, text) in the recipient's language; SMS text for the SMS channel."""
     message = MESSAGES[notification.template]
     context = dict(notification.context)
-    if (notification.user.language or "").startswith("en"):
+    language = notification.user.language if notification.user_id else ""
+    if (language or "").startswith("en"):
         # A name stored in both languages ("program" / "program_en", "place" / "place_en"): English
         # readers get the English one when it was given.
         for key in [k for k in context if k.endswith("_en")]:
             if context[key]:
                 context[key[:-3]] = context[key]
-    with translation.override(notification.user.language or settings.LANGUAGE_CODE):
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject = str(message.subject) % _Defaults(context)
         text = str(message.sms if notification.channel == Channel.SMS else message.body) % _Defaults(context)
     return subject, text

@@ -228,6 +228,27 @@ ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += _BENEFITS_VIEW + [
     "benefits.change_paymentbatch",
     "benefits.change_reverification",
 ]
+# --- inquiries: caseworkers answer their district's inquiries from the templates; district managers also
+# keep the teams, topic routes and templates. City admins have every permission.
+_INQUIRIES_ANSWER = [
+    "inquiries.view_inquiry",
+    "inquiries.change_inquiry",
+    "inquiries.view_answertemplate",
+    "inquiries.view_team",
+    "inquiries.view_topicroute",
+]
+_INQUIRIES_SETUP = [
+    "inquiries.add_answertemplate",
+    "inquiries.change_answertemplate",
+    "inquiries.delete_answertemplate",
+    "inquiries.add_team",
+    "inquiries.change_team",
+    "inquiries.add_topicroute",
+    "inquiries.change_topicroute",
+    "inquiries.delete_topicroute",
+]
+ROLE_PERMISSIONS[Role.CASEWORKER] += _INQUIRIES_ANSWER
+ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += _INQUIRIES_ANSWER + _INQUIRIES_SETUP
 
 STAFF_ROLES = {Role.CASEWORKER, Role.PROGRAM_MANAGER, Role.DISTRICT_MANAGER, Role.COUNSELLOR, Role.CITY_ADMIN}
 

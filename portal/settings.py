@@ -855,3 +855,26 @@ CELERY_BEAT_SCHEDULE["benefits-daily"] = {
     "schedule": crontab(hour=5, minute=30),
     "options": {"expires": 3600},
 }
+# --- inquiries -------------------------------------------------------------------------------------------
+# The 48-hour promise counts working hours only (inquiries/clock.py): the working day in Seoul, the weekdays
+# worked (0 = Monday), Korean public holidays (the `holidays` package) and the district's extra days off.
+INQUIRY_ANSWER_HOURS = env.int("INQUIRY_ANSWER_HOURS", default=48)
+INQUIRY_ALERT_HOURS = env.int("INQUIRY_ALERT_HOURS", default=36)
+INQUIRY_WORKDAY_START = env.str("INQUIRY_WORKDAY_START", default="09:00")
+INQUIRY_WORKDAY_END = env.str("INQUIRY_WORKDAY_END", default="18:00")
+INQUIRY_WORKDAYS = env.list("INQUIRY_WORKDAYS", cast=int, default=[0, 1, 2, 3, 4])
+INQUIRY_EXTRA_HOLIDAYS = env.list("INQUIRY_EXTRA_HOLIDAYS", default=[])  # ISO dates, e.g. 2026-12-31
+# Inbound text messages and emails (inquiries/webhooks.py): the gateway signs each POST with HMAC-SHA256
+# of the raw body under this secret (header X-Hana-Signature: hex digest). Empty: the webhooks refuse all.
+INQUIRY_WEBHOOK_SECRET = env.str("INQUIRY_WEBHOOK_SECRET", default="")
+# A guest's text (a number matched to no verified household) goes to this district (code); also the
+# district of an email from an unknown address.
+INQUIRY_GUEST_DISTRICT = env.str("INQUIRY_GUEST_DISTRICT", default="11140")
+# What people wrote in a finished thread is blanked this long after it was received (figures stay).
+RETENTION_INQUIRIES_DAYS = env.int("RETENTION_INQUIRIES_DAYS", default=3 * 365)
+# The sweep that alerts team leads at 36 working hours and marks breaches at 48.
+CELERY_BEAT_SCHEDULE["inquiries-sweep"] = {
+    "task": "inquiries.tasks.sweep",
+    "schedule": 300.0,
+    "options": {"expires": 290},
+}

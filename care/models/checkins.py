@@ -88,7 +88,7 @@ class Enrolment(models.Model):
 
 class Guardian(models.Model):
     """Someone the resident named to be told when check-ins go unanswered. Not a user: reached by email
-    or text message (portal.notifications.notify_contact), only with their own consent."""
+    or text message (portal.notifications.notify_address), only with their own consent."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="guardians")
     name = models.CharField(_("name"), max_length=50, validators=[refuse_identifiers])

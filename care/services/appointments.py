@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from households.services import applicant_household
 from portal.models import Notification, User
-from portal.notifications import notify, notify_contact
+from portal.notifications import notify, notify_address
 from portal.timeutils import to_local
 from portal.workflow import Workflow
 
@@ -157,7 +157,7 @@ def _alert_lead(appointment: Appointment) -> None:
         key = f"care.crisis:{appointment.pk}:{lead.user_id}"
         notify(user=lead.user, template="care.crisis_alert", event_key=key, context=context)
         if lead.user.email:
-            notify_contact(
+            notify_address(
                 user=lead.user,
                 channel=Notification.Channel.EMAIL,
                 address=lead.user.email,

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from households.models import Household
 from portal.audit import audit_log
 from portal.models import Notification, User
-from portal.notifications import notify, notify_contact
+from portal.notifications import notify, notify_address
 from portal.outbox import enqueue
 from portal.scoping import scope_to_district
 from portal.timeutils import local_datetime, local_today, to_local
@@ -584,7 +584,7 @@ def _tell_guardians(checkin: CheckIn, enrolment: Enrolment) -> None:
             (Notification.Channel.SMS, guardian.phone),
         ):
             if address:
-                notify_contact(
+                notify_address(
                     user=enrolment.household.user,
                     channel=channel,
                     address=address,

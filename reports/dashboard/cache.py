@@ -148,6 +148,7 @@ def _own_district(instance, created: bool, update_fields) -> int | None:
 def _targets(sender, instance, created: bool, update_fields) -> list[tuple[str, int | None]]:
     from benefits.models import BenefitTerms, Claim, Payment
     from households.models import Household
+    from inquiries.models import Inquiry
     from lockers.models import Compartment, Delivery, LockerSite
     from portal.models import District, Neighbourhood
     from programs.models import Application, Program, ProgramSession
@@ -160,6 +161,7 @@ def _targets(sender, instance, created: bool, update_fields) -> list[tuple[str, 
         KitRequest: "kits",
         StockMovement: "kits",
         Delivery: "lockers",
+        Inquiry: "inquiries",
     }
     if sender in fixed:
         return [(fixed[sender], instance.district_id)]
@@ -210,6 +212,7 @@ def _changed(sender, instance, created: bool = False, update_fields=None, **kwar
 def _source_models() -> list[type]:
     from benefits.models import BenefitTerms, Claim, Payment
     from households.models import Household
+    from inquiries.models import Inquiry
     from lockers.models import Compartment, Delivery, LockerSite
     from portal.models import District, Neighbourhood
     from programs.models import Application, Program, ProgramSession
@@ -240,6 +243,7 @@ def _source_models() -> list[type]:
         BenefitTerms,
         Claim,
         Payment,
+        Inquiry,
     ]
 
 

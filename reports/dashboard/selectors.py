@@ -714,6 +714,7 @@ def outreach_panel(user: User, district_id: int | None, period: Period) -> Outre
 
 
 from .benefits import benefits_panel  # noqa: E402 - its module reads this one's helpers lazily
+from .inquiries import inquiries_panel  # noqa: E402 - the participation panel, in a module of its own
 
 PANELS = {
     "households": households_panel,
@@ -724,6 +725,7 @@ PANELS = {
     "spaces": spaces_panel,
     "outreach": outreach_panel,
     "benefits": benefits_panel,
+    "inquiries": inquiries_panel,  # reports/dashboard/inquiries.py
 }
 
 # Care (counselling and check-ins): its own module, registered here.

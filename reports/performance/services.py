@@ -31,6 +31,7 @@ from portal.notifications import notify
 from programs.models import Program, ProgramStatus
 from reports.dashboard.benefits import benefits_figures, benefits_panel
 from reports.dashboard.care import CARE_SHEET, care_panel, care_sheet, care_snapshot
+from reports.dashboard.inquiries import inquiries_panel
 from reports.dashboard.selectors import (
     AGE_BANDS,
     STATUS_ORDER,
@@ -215,6 +216,7 @@ def report_figures(*, district: District, month: date) -> dict[str, Any]:
             ],
         },
         "benefits": benefits_figures(benefits),
+        "inquiries": _inquiry_figures(inquiries_panel(user, district.pk, period)),
         "spaces": {
             "open_hours": _num(spaces.open_hours),
             "booked_hours": _num(spaces.booked_hours),
@@ -238,6 +240,20 @@ def report_figures(*, district: District, month: date) -> dict[str, Any]:
             ],
         },
         "care": care_snapshot(care),
+    }
+
+
+def _inquiry_figures(panel) -> dict[str, Any]:
+    """The 48-hour promise (inquiries): the month's one row of the district, as JSON-able numbers."""
+    row = panel.months[0] if panel.months else None
+    return {
+        "received": panel.received,
+        "answered": panel.answered,
+        "in_time": panel.in_time,
+        "in_time_rate": None if row is None or not row.answered else row.in_time / row.answered,
+        "median_hours": row.median_hours if row else None,
+        "ratings": row.ratings if row else 0,
+        "average_rating": row.average_rating if row else None,
     }
 
 
@@ -278,6 +294,19 @@ def workbook_sheets(figures: dict[str, Any]) -> list[tuple[str, list[list[Any]]]
         ["공간 이용률(%)", _pct(sp["utilization"])],
         ["노쇼율(%)", _pct(sp["no_show_rate"])],
     ]
+    # The 48-hour promise (inquiries); reports made before it have no such figures.
+    iq = figures.get("inquiries")
+    if iq:
+        rows = [
+            ["문의 접수", iq["received"]],
+            ["48시간(근무시간) 내 답변", iq["in_time"]],
+            ["48시간 내 답변율(%)", _pct(iq["in_time_rate"])],
+            ["첫 답변까지 중앙값(근무시간)", iq["median_hours"]],
+            ["답변 평점 평균(5점)", iq["average_rating"]],
+            ["답변 평점 수", iq["ratings"]],
+        ]
+        # An empty cell would shorten the row when read back: a month without answers says "—".
+        summary += [[label, "—" if value is None else value] for label, value in rows]
     households = [["구분", "항목", "세대 수"]]
     households += [["연령대", AGE_BAND_KO[b], h["age_bands"].get(b, 0)] for b in AGE_BANDS]
     households += [["성별", GENDER_KO.get(g, g), n] for g, n in h["genders"].items()]

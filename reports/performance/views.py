@@ -141,6 +141,7 @@ def page_sections(figures: dict) -> dict:
             (_("Parcels picked up"), number(lk["picked_up"])),
             (_("Room utilization"), percent(sp["utilization"])),
             (_("No-show rate (no-shows ÷ attended and no-shows)"), percent(sp["no_show_rate"])),
+            *_inquiry_lines(figures.get("inquiries")),
         ],
         "age_bands": [(AGE_BAND_LABELS[b], number(h["age_bands"].get(b, 0))) for b in AGE_BANDS],
         "genders": [
@@ -193,6 +194,23 @@ def page_sections(figures: dict) -> dict:
             for s in sp["spaces"]
         ],
     }
+
+
+def _inquiry_lines(iq: dict | None) -> list[tuple[str, str]]:
+    """The 48-hour promise (inquiries) in the summary; none for a report made before it existed."""
+    if not iq:
+        return []
+    median, rating = iq["median_hours"], iq["average_rating"]
+    return [
+        (_("Inquiries received"), number(iq["received"])),
+        (_("Inquiries answered within 48 working hours"), number(iq["in_time"])),
+        (_("Share answered within 48 working hours"), percent(iq["in_time_rate"])),
+        (
+            _("Median working hours to the first answer"),
+            "—" if median is None else _("%(hours)s hours") % {"hours": f"{median:,.1f}"},
+        ),
+        (_("Average rating of answers (of 5)"), "—" if rating is None else f"{rating:.2f} ({iq['ratings']})"),
+    ]
 
 
 @never_cache

@@ -1,5 +1,5 @@
-"""notify_contact: a message to a contact who is not a user (a guardian), about a user: one row at the
-contact's address, no inbox copy, once per event, delivered and erased like the user's own."""
+"""notify_address with a user: a message to a contact who is not a user (a guardian), about a user: one
+row at the contact's address, no inbox copy, once per event, delivered and erased like the user's own."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from portal.models import Notification
-from portal.notifications import notifications_forget_recipient, notify_contact
+from portal.notifications import notifications_forget_recipient, notify_address
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def _send(user, **overrides):
         "event_key": "care.guardian:1:1:call",
         "context": {"resident": "김하나", "when": "2026-12-07 10:00", "step": "call"},
     }
-    return notify_contact(**{**fields, **overrides})
+    return notify_address(**{**fields, **overrides})
 
 
 def test_one_message_at_the_contacts_address_and_none_to_the_inbox(

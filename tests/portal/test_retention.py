@@ -27,6 +27,7 @@ ALL_CLASSES = {
     "audit",
     "care_checkins",
     "care_intakes",
+    "inquiries",
 }
 
 

@@ -1,0 +1,52 @@
+"""inquiries' part when a resident's account is deleted (households announces it: see inquiries.receivers)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from households.models import Household
+from portal.models import Notification, User
+
+from ..models import Inquiry, InquiryMessage, InquiryStatus
+
+
+def inquiries_erase_for_deleted_account(
+    *, user: User, household: Household | None, request: HttpRequest | None = None
+) -> int:
+    """Close the resident's threads and erase what they wrote (subjects, messages, rating comments) and the
+    number or address a thread of theirs kept; the rows stay for the district's figures, with no one in
+    them. Also the guest threads from the resident's verified number or their email address."""
+    # The account's address (still set when the apps are told). Guest threads from the resident's number
+    # became theirs when the number was matched (inbound.adopt_guest_threads): households has blanked
+    # the number by now.
+    addresses = [user.email.lower()] if user.email else []
+    threads = Inquiry.objects.filter(
+        Q(user=user) | Q(user__isnull=True, guest_address__in=addresses or ["-"])
+    )
+    ids = list(threads.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    now = timezone.now()
+    Inquiry.objects.filter(pk__in=ids, status__in=[InquiryStatus.OPEN, InquiryStatus.ANSWERED]).update(
+        status=InquiryStatus.CLOSED
+    )
+    inquiries_anonymize(pks=ids, now=now)
+    # Messages the outbox sent to a guest address of theirs (no account behind them then).
+    Notification.objects.filter(user__isnull=True, address__in=addresses or ["-"]).update(
+        address="", context={}
+    )
+    return len(ids)
+
+
+def inquiries_anonymize(*, pks: list[int], now) -> int:
+    """Blank what people wrote in these threads (subjects, messages — staff answers quote the question —
+    rating comments, what a thread was about) and the number or address a guest thread kept, history
+    included; the rows stay, with their clock and rating, for the district's figures."""
+    done = Inquiry.objects.filter(pk__in=pks).update(
+        title="—", rating_comment="", guest_address="", subject_label="", anonymized_at=now
+    )
+    InquiryMessage.objects.filter(inquiry_id__in=pks).update(body="—")
+    Inquiry.history.filter(id__in=pks).update(subject_label="")
+    return done

@@ -10,3 +10,10 @@ class CommunityConfig(AppConfig):
 
     name = "community"
     verbose_name = _("Community building")
+
+    def ready(self) -> None:
+        from . import messages, receivers  # noqa: F401 - registers the messages, connects the receivers
+        from .retention import register_retention
+
+        # Its class in the core's retention table (the core imports no app).
+        register_retention()

@@ -33,6 +33,7 @@ PERSONAL_DATA_READS: dict[str, Promise] = {
     "spaces.booking.viewed": _("Your space booking"),
     "booking.suspension_viewed": _("Your booking suspension"),
     "lockers.delivery.viewed": _("Your parcel"),
+    "community.proposal.viewed": _("Your community proposal"),
 }
 
 

@@ -40,6 +40,7 @@ from programs.models import (
 )
 from programs.services import outreach, program_rules_changed
 
+from .community import load_community
 from .lockers import load_lockers
 from .programs import demo_programs
 from .safety import load_safety
@@ -133,6 +134,7 @@ def load_demo(*, today: date | None = None) -> list[dict[str, str]]:
     load_safety(today=today)
     load_lockers()
     load_spaces(today=today)
+    load_community(today=today)
     # Officials, milestones, opening hours and more were written in bulk (no signals): the public pages
     # cached before this load must not outlive it.
     pagecache.bump()

@@ -146,6 +146,7 @@ def _own_district(instance, created: bool, update_fields) -> int | None:
 
 
 def _targets(sender, instance, created: bool, update_fields) -> list[tuple[str, int | None]]:
+    from community.models import ActivityReport, Call, Payment, Proposal
     from households.models import Household
     from lockers.models import Compartment, Delivery, LockerSite
     from portal.models import District, Neighbourhood
@@ -181,6 +182,12 @@ def _targets(sender, instance, created: bool, update_fields) -> list[tuple[str, 
         return [("spaces", None)]
     if sender in (District, Neighbourhood):
         return [(topic, None) for topic in TOPICS]
+    # community: a call's district never changes; its proposals, payments and reports bump every district
+    # (their district is two relations away, not known without a query).
+    if sender is Call:
+        return [("community", instance.district_id)]
+    if sender in (Proposal, Payment, ActivityReport):
+        return [("community", None)]
     return []
 
 
@@ -195,6 +202,7 @@ def _changed(sender, instance, created: bool = False, update_fields=None, **kwar
 
 
 def _source_models() -> list[type]:
+    from community.models import ActivityReport, Call, Payment, Proposal
     from households.models import Household
     from lockers.models import Compartment, Delivery, LockerSite
     from portal.models import District, Neighbourhood
@@ -222,6 +230,10 @@ def _source_models() -> list[type]:
         Room,
         OpeningHours,
         Closure,
+        Call,
+        Proposal,
+        Payment,
+        ActivityReport,
     ]
 
 

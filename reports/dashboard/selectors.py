@@ -722,3 +722,8 @@ PANELS = {
     "spaces": spaces_panel,
     "outreach": outreach_panel,
 }
+
+# Panels of the apps above this module's imports (registered here; their modules import Period from here).
+from .community import community_panel  # noqa: E402 - needs Period, defined above
+
+PANELS["community"] = community_panel

@@ -29,6 +29,7 @@ from portal.files import save_spooled
 from portal.models import District, User
 from portal.notifications import notify
 from programs.models import Program, ProgramStatus
+from reports.dashboard.community import community_panel
 from reports.dashboard.selectors import (
     AGE_BANDS,
     STATUS_ORDER,
@@ -50,7 +51,7 @@ SNAPSHOT_VERSION = 1
 REPORT_DIR = "reports"
 
 # Sheet titles and headers of the workbook, in Korean: the file is filed as the district's record.
-SHEETS = ("요약", "세대", "신청", "프로그램(예산·참여)", "안전물품", "무인택배", "공간")
+SHEETS = ("요약", "세대", "신청", "프로그램(예산·참여)", "안전물품", "무인택배", "공간", "마을공동체")
 AGE_BAND_KO = {
     "under_19": "19세 미만",
     "19_39": "19–39세(청년)",
@@ -200,6 +201,7 @@ def report_figures(*, district: District, month: date) -> dict[str, Any]:
                 {"name": s.name, "deposited": s.deposited, "picked_up": s.picked_up} for s in lockers.sites
             ],
         },
+        "community": community_figures(user, district, period),
         "spaces": {
             "open_hours": _num(spaces.open_hours),
             "booked_hours": _num(spaces.booked_hours),
@@ -311,9 +313,48 @@ def workbook_sheets(figures: dict[str, Any]) -> list[tuple[str, list[list[Any]]]
         ]
         for s in sp["spaces"]
     ]
-    return list(
-        zip(SHEETS, [summary, households, applications, programs, kits, lockers, spaces], strict=True)
-    )
+    # community: snapshots made before it have no "community" key (an empty sheet then).
+    community = community_sheet(figures.get("community", {"calls": []}))
+    sections = [summary, households, applications, programs, kits, lockers, spaces, community]
+    return list(zip(SHEETS, sections, strict=True))
+
+
+def community_figures(user: User, district: District, period) -> dict[str, Any]:
+    """Community building per call (reports.dashboard.community), as JSON-able data."""
+    panel = community_panel(user, district.pk, period)
+    return {
+        "calls": [
+            {
+                "title": c.title,
+                "proposals": c.proposals,
+                "selected": c.selected,
+                "selection_rate": c.selection_rate,
+                "grants": c.grants,
+                "spent": c.spent,
+                "reports": c.reports,
+                "reports_accepted": c.reports_accepted,
+            }
+            for c in panel.calls
+        ],
+    }
+
+
+def community_sheet(community: dict[str, Any]) -> list[list[Any]]:
+    rows = [["공모", "제안", "선정", "선정률(%)", "지원금(원)", "집행(원)", "활동보고", "승인된 활동보고"]]
+    rows += [
+        [
+            c["title"],
+            c["proposals"],
+            c["selected"],
+            _pct(c["selection_rate"]),
+            c["grants"],
+            c["spent"],
+            c["reports"],
+            c["reports_accepted"],
+        ]
+        for c in community["calls"]
+    ]
+    return rows
 
 
 def write_workbook(out: IO[bytes], figures: dict[str, Any]) -> None:

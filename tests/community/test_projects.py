@@ -123,3 +123,25 @@ def test_payments_never_pass_the_grant(project, caseworker_a):
     assert refused.value.code == "invalid_amount"
     payment_record(proposal=project, actor=caseworker_a, amount=1_000_000, paid_on=date(2026, 6, 1))
     assert sum(project.payments.values_list("amount", flat=True)) == 3_000_000
+
+
+def test_retention_blanks_what_unselected_groups_wrote(call, caseworker_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community.models import Proposal
+    from portal import retention
+
+    proposal = submitted(call)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        status=ProposalStatus.NOT_SELECTED, updated_at=timezone.now() - timedelta(days=4 * 365)
+    )
+    kept = submitted(call)
+    counts = retention.retention_run(now=timezone.now())
+    assert counts["community_proposals"] == 1
+    proposal.refresh_from_db()
+    assert (proposal.purpose, proposal.plan, proposal.schedule) == ("", "", "")
+    assert not proposal.members.exists()
+    kept.refresh_from_db()
+    assert kept.purpose

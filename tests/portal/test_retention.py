@@ -25,6 +25,7 @@ ALL_CLASSES = {
     "exports",
     "dormant_accounts",
     "audit",
+    "community_proposals",
 }
 
 

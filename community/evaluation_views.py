@@ -25,6 +25,7 @@ from .services import (
     evaluation_queue,
     is_evaluator,
     proposal_decide,
+    proposal_screen,
     ranking,
     scores_visible,
     scoresheet_submit,
@@ -142,6 +143,16 @@ def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
     # Before scoring closes the ranking would reveal evaluators' scores: staff see only the list.
     show_scores = call.status in ("deciding", "announced")
     rows = ranking(call) if show_scores else []
+    # While the call takes proposals or is being evaluated, staff screen what was submitted.
+    screening = (
+        list(
+            call.proposals.filter(
+                status__in=(ProposalStatus.SUBMITTED, ProposalStatus.ELIGIBLE, ProposalStatus.INELIGIBLE)
+            ).order_by("submitted_at", "pk")
+        )
+        if call.status in ("published", "scoring")
+        else []
+    )
     return render(
         request,
         "community/evaluate/ranking.html",
@@ -151,6 +162,7 @@ def call_ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "show_scores": show_scores,
             "selected_total": selected_total(call),
             "proposal_count": call.proposals.exclude(status=ProposalStatus.DRAFT).count(),
+            "screening": screening,
         },
     )
 
@@ -196,3 +208,27 @@ def advance(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The call is now: %(status)s.") % {"status": call.get_status_display()})
     return redirect("community:call_ranking", pk=call.pk)
+
+
+@login_required
+@require_POST
+def screen(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_staff:
+        raise Http404
+    proposal = get_object_or_404(Proposal.objects.visible_to(request.user), pk=pk)
+    _staff_call(request, proposal.call_id)
+    try:
+        proposal_screen(
+            proposal=proposal,
+            actor=request.user,
+            eligible=request.POST.get("eligible") == "yes",
+            reason=request.POST.get("reason", "")[:2000],
+            request=request,
+        )
+    except DomainError as error:
+        messages.error(request, f"{proposal.reference}: {error.message}")
+    else:
+        messages.success(
+            request, _("Screening recorded for %(reference)s.") % {"reference": proposal.reference}
+        )
+    return redirect("community:call_ranking", pk=proposal.call_id)

@@ -25,4 +25,5 @@ urlpatterns = [
     path("staff/calls/<int:pk>/", evaluation_views.call_ranking, name="call_ranking"),
     path("staff/calls/<int:pk>/advance/", evaluation_views.advance, name="call_advance"),
     path("staff/proposals/<int:pk>/decide/", evaluation_views.decide, name="proposal_decide"),
+    path("staff/proposals/<int:pk>/screen/", evaluation_views.screen, name="proposal_screen"),
 ]

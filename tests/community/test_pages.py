@@ -161,3 +161,19 @@ def test_public_projects_show_the_group_not_the_people(client, call):
     body = client.get(reverse("community:projects")).content.decode()
     assert proposal.group_name in body
     assert proposal.lead.email not in body and proposal.lead.household.name not in body
+
+
+def test_staff_screen_on_the_call_page(client, call, caseworker_a):
+    first, second = submitted(call), submitted(call)
+    login(client, caseworker_a)
+    page = client.get(reverse("community:call_ranking", args=[call.pk])).content.decode()
+    assert first.reference in page
+    client.post(reverse("community:proposal_screen", args=[first.pk]), {"eligible": "yes"})
+    client.post(reverse("community:proposal_screen", args=[second.pk]), {"eligible": "no"})  # no reason
+    client.post(
+        reverse("community:proposal_screen", args=[second.pk]), {"eligible": "no", "reason": "구성원 미달"}
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (ProposalStatus.ELIGIBLE, ProposalStatus.INELIGIBLE)
+    assert second.screening_reason == "구성원 미달"

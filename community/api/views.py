@@ -360,7 +360,10 @@ class StaffProposalViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Proposal.objects.none()
         requested = (
-            BudgetLine.objects.filter(proposal=OuterRef("pk")).values("proposal").annotate(t=Sum("amount"))
+            BudgetLine.objects.filter(proposal=OuterRef("pk"))
+            .order_by()
+            .values("proposal")
+            .annotate(t=Sum("amount"))
         )
         queryset = (
             Proposal.objects.visible_to(self.request.user)

@@ -245,6 +245,7 @@ class RankedProposal:
 def _per_proposal(model: Any, aggregate: Any) -> Subquery:
     return Subquery(
         model.objects.filter(proposal=OuterRef("pk"))
+        .order_by()
         .values("proposal")
         .annotate(value=aggregate)
         .values("value")

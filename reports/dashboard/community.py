@@ -57,7 +57,7 @@ class CommunityPanel:
 
 def _sum(queryset, expression) -> Subquery:
     return Coalesce(
-        Subquery(queryset.values("marker").annotate(value=expression).values("value")[:1]),
+        Subquery(queryset.order_by().values("marker").annotate(value=expression).values("value")[:1]),
         Value(0),
         output_field=IntegerField(),
     )

@@ -177,3 +177,63 @@ def test_staff_screen_on_the_call_page(client, call, caseworker_a):
     second.refresh_from_db()
     assert (first.status, second.status) == (ProposalStatus.ELIGIBLE, ProposalStatus.INELIGIBLE)
     assert second.screening_reason == "구성원 미달"
+
+
+def test_project_pages_keep_what_was_typed_on_bad_input(client, call, caseworker_a):
+    from datetime import date
+
+    from community.services import milestone_add
+    from tests.factories import space_with_room
+
+    proposal = submitted(call)
+    Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.SELECTED, space_hours_quota=2)
+    room = space_with_room(call.district.code)
+    milestone = milestone_add(proposal=proposal, actor=caseworker_a, title="1차", due_on=date(2026, 12, 1))
+    login(client, proposal.lead)
+    booking_url = reverse("community:project_booking", args=[proposal.pk])
+    assert room.name in client.get(booking_url).content.decode()
+    bad = client.post(
+        booking_url,
+        {
+            "room": room.pk,
+            "date": "9999-12-31",
+            "start": "10:00",
+            "end": "14:00",
+            "headcount": "3",
+            "purpose": "책모임",
+        },
+    )
+    assert (
+        bad.status_code == 200
+        and "error-summary" in bad.content.decode()
+        and "책모임" in bad.content.decode()
+    )
+    report_url = reverse("community:report_new", args=[milestone.pk])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    refused = client.post(
+        report_url,
+        {"text": "모임 2회 진행", "spent": "0", "photos": SimpleUploadedFile("x.png", b"not an image")},
+    )
+    assert refused.status_code == 200 and "모임 2회 진행" in refused.content.decode()
+    assert not milestone.reports.exists()
+    assert client.post(report_url, {"text": "모임 2회 진행", "spent": "0"}).status_code == 302
+    assert milestone.reports.count() == 1
+    login(client, HouseholdFactory().user)
+    assert client.get(booking_url).status_code == 404
+    assert client.get(report_url).status_code == 404
+
+
+def test_list_pages_use_a_constant_number_of_queries(client, call, django_assert_max_num_queries):
+    lead = group(call, 1)[0]
+    for _ in range(4):
+        draft(lead, call)
+    for _ in range(3):
+        proposal = submitted(call)
+        Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.SELECTED)
+    type(call).objects.filter(pk=call.pk).update(status=CallStatus.ANNOUNCED)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("community:projects")).status_code == 200
+    login(client, lead)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("community:proposal_list")).status_code == 200

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from portal.errors import DomainError
 from portal.files import serve_private
 from portal.masking import mask_email, mask_name
+from portal.pagecache import shared_page
 
 from .forms import ERROR_FIELDS, InviteForm, ProjectBookingForm, ProposalForm, ReportForm
 from .models import Milestone, Proposal, ProposalStatus, ReportFile
@@ -54,10 +55,12 @@ def _form_error(form, error: DomainError) -> None:
     form.add_error(name if name in form.fields else None, error.message)
 
 
+@shared_page()
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "community/index.html", {"calls": open_calls()[:50]})
 
 
+@shared_page()
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(public_calls().prefetch_related("categories", "criteria"), pk=pk)
     return render(request, "community/call_detail.html", {"call": call})
@@ -267,6 +270,7 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "community/report_form.html", {"milestone": milestone, "form": form})
 
 
+@shared_page(params=("page",))
 def projects(request: HttpRequest) -> HttpResponse:
     """Public: selected projects and their results — the group's public name only."""
     page = Paginator(public_projects(), PAGE_SIZE).get_page(request.GET.get("page"))

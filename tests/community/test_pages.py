@@ -237,3 +237,12 @@ def test_list_pages_use_a_constant_number_of_queries(client, call, django_assert
     login(client, lead)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("community:proposal_list")).status_code == 200
+
+
+def test_the_cached_public_page_changes_with_the_next_selection(client, call):
+    proposal = submitted(call)
+    type(call).objects.filter(pk=call.pk).update(status=CallStatus.ANNOUNCED)
+    assert proposal.group_name not in client.get(reverse("community:projects")).content.decode()
+    proposal.status = ProposalStatus.SELECTED
+    proposal.save()  # what every service's move does: the page cache's version moves with it
+    assert proposal.group_name in client.get(reverse("community:projects")).content.decode()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.api.fields import SupportedDateTimeField
+from portal.api.fields import SupportedDateField, SupportedDateTimeField
 from portal.identifiers import refuse_identifiers
 
 from ..models import (
+    ActivityReport,
     Call,
     CallCategory,
     CallStatus,
@@ -347,3 +348,57 @@ class RankingRowSerializer(serializers.Serializer):
     evaluators = serializers.IntegerField()
     requested = serializers.IntegerField()
     fits = serializers.BooleanField()
+
+
+class VisitNoteInSerializer(serializers.Serializer):
+    visited_on = SupportedDateField()
+    note = serializers.CharField(max_length=4000, validators=[refuse_identifiers])
+
+
+class MilestoneInSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, validators=[refuse_identifiers])
+    due_on = SupportedDateField()
+
+
+class PaymentInSerializer(serializers.Serializer):
+    amount = serializers.IntegerField(min_value=1, max_value=10**12, help_text="Whole won.")
+    paid_on = SupportedDateField()
+    note = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=[refuse_identifiers]
+    )
+
+
+class StaffReportSerializer(serializers.ModelSerializer):
+    status = enum_field(["submitted", "accepted", "returned"], "The report's review status.")(read_only=True)
+    proposal = serializers.IntegerField(source="milestone.proposal_id", read_only=True)
+    milestone_title = serializers.CharField(source="milestone.title", read_only=True)
+    submitted_at = SupportedDateTimeField(read_only=True)
+    files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActivityReport
+        fields = (
+            "id",
+            "proposal",
+            "milestone_title",
+            "text",
+            "spent",
+            "status",
+            "review_note",
+            "submitted_at",
+            "files",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}, "description": "Download paths."})
+    def get_files(self, report) -> list[str]:
+        from django.urls import reverse
+
+        return [reverse("community:report_file", args=[f.pk]) for f in report.files.all()]
+
+
+class ReviewInSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    note = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, validators=[refuse_identifiers]
+    )

@@ -10,6 +10,7 @@ from .views import (
     ProposalViewSet,
     StaffCallViewSet,
     StaffProposalViewSet,
+    StaffReportViewSet,
 )
 
 router = SimpleRouter()
@@ -20,4 +21,5 @@ router.register("community/invitations", InvitationViewSet, basename="community-
 router.register("community/evaluations", EvaluationViewSet, basename="community-evaluation")
 router.register("staff/community/proposals", StaffProposalViewSet, basename="staff-community-proposal")
 router.register("staff/community/calls", StaffCallViewSet, basename="staff-community-call")
+router.register("staff/community/reports", StaffReportViewSet, basename="staff-community-report")
 urlpatterns: list = [*router.urls]

@@ -19,6 +19,7 @@ from portal.api.errors import error_response
 from portal.api.staff import AccessLoggedRetrieveMixin, StaffModelPermission
 
 from ..models import (
+    ActivityReport,
     BudgetLine,
     Call,
     CallStatus,
@@ -34,13 +35,17 @@ from ..services import (
     conflict_declare,
     member_invite,
     member_respond,
+    milestone_add,
+    payment_record,
     proposal_create,
     proposal_decide,
     proposal_screen,
     proposal_submit,
     proposal_withdraw,
     ranking,
+    report_review,
     scoresheet_submit,
+    visit_note_add,
 )
 from .serializers import (
     AnswerSerializer,
@@ -50,13 +55,18 @@ from .serializers import (
     EvaluationSerializer,
     InvitationSerializer,
     InviteSerializer,
+    MilestoneInSerializer,
+    PaymentInSerializer,
     ProposalInSerializer,
     ProposalSerializer,
     PublicProjectSerializer,
     RankingRowSerializer,
+    ReviewInSerializer,
     ScoreInSerializer,
     ScreenSerializer,
     StaffProposalSerializer,
+    StaffReportSerializer,
+    VisitNoteInSerializer,
 )
 
 TAGS = ["community"]
@@ -413,6 +423,112 @@ class StaffProposalViewSet(
         serializer.is_valid(raise_exception=True)
         proposal_decide(proposal=proposal, actor=request.user, request=request, **serializer.validated_data)
         return Response(StaffProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
+
+    def _staff_detail(self, pk: int) -> Response:
+        return Response(StaffProposalSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(
+        summary="Attach a field-visit note",
+        request=VisitNoteInSerializer,
+        responses={200: StaffProposalSerializer, 400: error_response("note_required."), **STAFF},
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["post"], url_path="visit-notes")
+    def visit_notes(self, request: Request, pk: str | None = None) -> Response:
+        proposal = self.get_object()
+        serializer = VisitNoteInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        visit_note_add(proposal=proposal, actor=request.user, request=request, **serializer.validated_data)
+        return self._staff_detail(proposal.pk)
+
+    @extend_schema(
+        summary="Add a milestone (selected projects)",
+        request=MilestoneInSerializer,
+        responses={
+            200: StaffProposalSerializer,
+            400: error_response("title_required."),
+            409: error_response("Not selected."),
+            **STAFF,
+        },
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["post"])
+    def milestones(self, request: Request, pk: str | None = None) -> Response:
+        proposal = self.get_object()
+        serializer = MilestoneInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        milestone_add(proposal=proposal, actor=request.user, **serializer.validated_data)
+        return self._staff_detail(proposal.pk)
+
+    @extend_schema(
+        summary="Record a payment of the grant",
+        description="Payments never add up to more than the grant (400 invalid_amount).",
+        request=PaymentInSerializer,
+        responses={
+            200: StaffProposalSerializer,
+            400: error_response("invalid_amount."),
+            409: error_response("Not selected."),
+            **STAFF,
+        },
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["post"])
+    def payments(self, request: Request, pk: str | None = None) -> Response:
+        proposal = self.get_object()
+        serializer = PaymentInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        payment_record(proposal=proposal, actor=request.user, request=request, **serializer.validated_data)
+        return self._staff_detail(proposal.pk)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Activity reports of my district's projects", tags=TAGS),
+    retrieve=extend_schema(
+        summary="One activity report", responses={200: StaffReportSerializer, **STAFF}, tags=TAGS
+    ),
+)
+class StaffReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [StaffCommunityPermission]
+    serializer_class = StaffReportSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[ActivityReport]:
+        if getattr(self, "swagger_fake_view", False):
+            return ActivityReport.objects.none()
+        return (
+            ActivityReport.objects.filter(
+                milestone__proposal__in=Proposal.objects.visible_to(self.request.user)
+            )
+            .select_related("milestone")
+            .prefetch_related("files")
+            .order_by("-submitted_at", "-pk")
+        )
+
+    @extend_schema(
+        summary="Accept, or return with a note",
+        request=ReviewInSerializer,
+        responses={
+            200: StaffReportSerializer,
+            400: error_response("note_required."),
+            409: error_response("Already reviewed."),
+            **STAFF,
+        },
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        report = self.get_object()
+        serializer = ReviewInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        report_review(
+            report=report,
+            actor=request.user,
+            accept=data["accept"],
+            note=data.get("note", ""),
+            request=request,
+        )
+        return Response(StaffReportSerializer(self.get_queryset().get(pk=report.pk)).data)
 
 
 @extend_schema_view(

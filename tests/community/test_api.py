@@ -165,7 +165,12 @@ def test_lists_use_a_constant_number_of_queries(client, call, caseworker_a, djan
     for _ in range(3):
         draft(lead, call)
     login(client, caseworker_a)
-    for path in ("/staff/community/proposals/", "/staff/community/calls/", "/community/evaluations/"):
+    for path in (
+        "/staff/community/proposals/",
+        "/staff/community/calls/",
+        "/staff/community/reports/",
+        "/community/evaluations/",
+    ):
         with django_assert_max_num_queries(12):
             assert client.get(API + path).status_code == 200
     login(client, lead)
@@ -176,3 +181,61 @@ def test_lists_use_a_constant_number_of_queries(client, call, caseworker_a, djan
         assert client.get(f"{API}/community/calls/").status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(f"{API}/community/projects/").status_code == 200
+
+
+def test_staff_follow_up_projects_over_the_api(client, call, caseworker_a, caseworker_b):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from community.services import report_submit
+
+    proposal = submitted(call)
+    Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.SELECTED, grant_amount=1_000_000)
+    login(client, caseworker_a)
+    base = f"{API}/staff/community/proposals/{proposal.pk}/"
+    note = client.post(
+        base + "visit-notes/",
+        {"visited_on": "2026-05-02", "note": "공간 확인"},
+        content_type="application/json",
+    )
+    assert note.status_code == 200
+    bad_date = client.post(
+        base + "milestones/", {"title": "1차", "due_on": "9999-12-31"}, content_type="application/json"
+    )
+    assert bad_date.status_code == 400
+    assert (
+        client.post(
+            base + "milestones/", {"title": "1차", "due_on": "2026-06-30"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    paid = client.post(
+        base + "payments/", {"amount": 600_000, "paid_on": "2026-05-10"}, content_type="application/json"
+    )
+    assert paid.status_code == 200
+    over = client.post(
+        base + "payments/", {"amount": 400_001, "paid_on": "2026-05-11"}, content_type="application/json"
+    )
+    assert over.status_code == 400 and over.json()["error"]["code"] == "invalid_amount"
+    milestone = proposal.milestones.get()
+    report = report_submit(
+        user=proposal.lead,
+        milestone_id=milestone.pk,
+        text="모임",
+        receipts=[SimpleUploadedFile("r.pdf", b"%PDF-1")],
+    )
+    listed = client.get(f"{API}/staff/community/reports/").json()["results"]
+    assert [row["id"] for row in listed] == [report.pk] and listed[0]["files"]
+    accepted = client.post(
+        f"{API}/staff/community/reports/{report.pk}/review/",
+        {"accept": True},
+        content_type="application/json",
+    )
+    assert accepted.json()["status"] == "accepted"
+    login(client, caseworker_b)
+    assert client.get(f"{API}/staff/community/reports/{report.pk}/").status_code == 404
+    assert (
+        client.post(
+            base + "payments/", {"amount": 1, "paid_on": "2026-05-10"}, content_type="application/json"
+        ).status_code
+        == 404
+    )

@@ -10,3 +10,16 @@ class CommunityConfig(AppConfig):
 
     name = "community"
     verbose_name = _("Community building")
+
+    def ready(self) -> None:
+        from portal import pagecache
+
+        from . import messages, receivers  # noqa: F401 - registers the messages, connects the receivers
+        from .models import ActivityReport, Call, CallCategory, Criterion, Proposal
+        from .retention import register_retention
+
+        # The public pages (open calls, a call, selected projects) are served from the shared page cache.
+        pagecache.watch(Call, CallCategory, Criterion, Proposal, ActivityReport)
+
+        # Its class in the core's retention table (the core imports no app).
+        register_retention()

@@ -41,6 +41,7 @@ from programs.models import (
 from programs.services import outreach, program_rules_changed
 
 from .benefits import load_benefits
+from .community import load_community
 from .inquiries import load_inquiries
 from .lockers import load_lockers
 from .programs import demo_programs
@@ -140,6 +141,7 @@ def load_demo(*, today: date | None = None) -> list[dict[str, str]]:
     accounts += load_care(today=today)
     load_benefits(today=today)
     load_inquiries()
+    load_community(today=today)
     # Officials, milestones, opening hours and more were written in bulk (no signals): the public pages
     # cached before this load must not outlive it.
     pagecache.bump()

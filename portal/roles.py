@@ -249,6 +249,41 @@ _INQUIRIES_SETUP = [
 ]
 ROLE_PERMISSIONS[Role.CASEWORKER] += _INQUIRIES_ANSWER
 ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += _INQUIRIES_ANSWER + _INQUIRIES_SETUP
+# --- community (community building calls, proposals, evaluation, projects) ---
+_COMMUNITY_REVIEW = [
+    "community.view_call",
+    "community.view_callcategory",
+    "community.view_criterion",
+    "community.view_appointment",
+    "community.view_proposal",
+    "community.change_proposal",
+    "community.view_budgetline",
+    "community.view_proposalmember",
+    "community.view_fieldvisitnote",
+    "community.add_fieldvisitnote",
+    "community.view_milestone",
+    "community.add_milestone",
+    "community.view_payment",
+    "community.add_payment",
+    "community.view_activityreport",
+    "community.change_activityreport",
+]
+_COMMUNITY_SETUP = [
+    "community.add_call",
+    "community.change_call",
+    "community.add_callcategory",
+    "community.change_callcategory",
+    "community.delete_callcategory",
+    "community.add_criterion",
+    "community.change_criterion",
+    "community.delete_criterion",
+    "community.add_appointment",
+    "community.change_appointment",
+    "community.delete_appointment",
+]
+ROLE_PERMISSIONS[Role.CASEWORKER] += _COMMUNITY_REVIEW
+ROLE_PERMISSIONS[Role.PROGRAM_MANAGER] += _COMMUNITY_REVIEW + _COMMUNITY_SETUP
+ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += _COMMUNITY_REVIEW + _COMMUNITY_SETUP
 
 STAFF_ROLES = {Role.CASEWORKER, Role.PROGRAM_MANAGER, Role.DISTRICT_MANAGER, Role.COUNSELLOR, Role.CITY_ADMIN}
 

@@ -878,3 +878,9 @@ CELERY_BEAT_SCHEDULE["inquiries-sweep"] = {
     "schedule": 300.0,
     "options": {"expires": 290},
 }
+# --- community (community building calls and proposals) ----------------------------------------------
+# What groups wrote in proposals that were not selected is blanked this long after the decision: 3 years
+# covers the call's audit by the district (the selected projects stay as the grant's public record).
+RETENTION_COMMUNITY_PROPOSALS_DAYS = env.int("RETENTION_COMMUNITY_PROPOSALS_DAYS", default=3 * 365)
+if RETENTION_COMMUNITY_PROPOSALS_DAYS < 1:
+    raise ImproperlyConfigured("RETENTION_COMMUNITY_PROPOSALS_DAYS must be at least 1.")

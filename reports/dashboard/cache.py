@@ -147,6 +147,8 @@ def _own_district(instance, created: bool, update_fields) -> int | None:
 
 def _targets(sender, instance, created: bool, update_fields) -> list[tuple[str, int | None]]:
     from benefits.models import BenefitTerms, Claim, Payment
+    from community.models import ActivityReport, Call, Proposal
+    from community.models import Payment as GrantPayment
     from households.models import Household
     from inquiries.models import Inquiry
     from lockers.models import Compartment, Delivery, LockerSite
@@ -190,6 +192,12 @@ def _targets(sender, instance, created: bool, update_fields) -> list[tuple[str, 
         return [("benefits", instance.district_id)]
     if sender is BenefitTerms:
         return [("benefits", None)]
+    # community: a call's district never changes; its proposals, payments and reports bump every district
+    # (their district is two relations away, not known without a query).
+    if sender is Call:
+        return [("community", instance.district_id)]
+    if sender in (Proposal, GrantPayment, ActivityReport):
+        return [("community", None)]
     return []
 
 
@@ -211,6 +219,8 @@ def _changed(sender, instance, created: bool = False, update_fields=None, **kwar
 
 def _source_models() -> list[type]:
     from benefits.models import BenefitTerms, Claim, Payment
+    from community.models import ActivityReport, Call, Proposal
+    from community.models import Payment as GrantPayment
     from households.models import Household
     from inquiries.models import Inquiry
     from lockers.models import Compartment, Delivery, LockerSite
@@ -244,6 +254,10 @@ def _source_models() -> list[type]:
         Claim,
         Payment,
         Inquiry,
+        Call,
+        Proposal,
+        GrantPayment,
+        ActivityReport,
     ]
 
 

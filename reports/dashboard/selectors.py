@@ -732,3 +732,7 @@ PANELS = {
 from .care import care_panel  # noqa: E402
 
 PANELS["care"] = care_panel
+# Panels of the apps above this module's imports (registered here; their modules import Period from here).
+from .community import community_panel  # noqa: E402 - needs Period, defined above
+
+PANELS["community"] = community_panel

@@ -31,6 +31,7 @@ from portal.notifications import notify
 from programs.models import Program, ProgramStatus
 from reports.dashboard.benefits import benefits_figures, benefits_panel
 from reports.dashboard.care import CARE_SHEET, care_panel, care_sheet, care_snapshot
+from reports.dashboard.community import community_panel
 from reports.dashboard.inquiries import inquiries_panel
 from reports.dashboard.selectors import (
     AGE_BANDS,
@@ -63,6 +64,7 @@ SHEETS = (
     "공간",
     CARE_SHEET,
     "현금급여 집행",
+    "마을공동체",
 )
 AGE_BAND_KO = {
     "under_19": "19세 미만",
@@ -217,6 +219,7 @@ def report_figures(*, district: District, month: date) -> dict[str, Any]:
         },
         "benefits": benefits_figures(benefits),
         "inquiries": _inquiry_figures(inquiries_panel(user, district.pk, period)),
+        "community": community_figures(user, district, period),
         "spaces": {
             "open_hours": _num(spaces.open_hours),
             "booked_hours": _num(spaces.booked_hours),
@@ -359,13 +362,48 @@ def workbook_sheets(figures: dict[str, Any]) -> list[tuple[str, list[list[Any]]]
     # A snapshot made before care has no "care" figures: its sheet holds the header row only.
     care = care_sheet(figures.get("care"))
     benefits = benefit_rows(figures.get("benefits"))  # reports made before issue 18 have none
-    return list(
-        zip(
-            SHEETS,
-            [summary, households, applications, programs, kits, lockers, spaces, care, benefits],
-            strict=True,
-        )
-    )
+    # community: snapshots made before it have no "community" key (an empty sheet then).
+    community = community_sheet(figures.get("community", {"calls": []}))
+    sections = [summary, households, applications, programs, kits, lockers, spaces, care, benefits, community]
+    return list(zip(SHEETS, sections, strict=True))
+
+
+def community_figures(user: User, district: District, period) -> dict[str, Any]:
+    """Community building per call (reports.dashboard.community), as JSON-able data."""
+    panel = community_panel(user, district.pk, period)
+    return {
+        "calls": [
+            {
+                "title": c.title,
+                "proposals": c.proposals,
+                "selected": c.selected,
+                "selection_rate": c.selection_rate,
+                "grants": c.grants,
+                "spent": c.spent,
+                "reports": c.reports,
+                "reports_accepted": c.reports_accepted,
+            }
+            for c in panel.calls
+        ],
+    }
+
+
+def community_sheet(community: dict[str, Any]) -> list[list[Any]]:
+    rows = [["공모", "제안", "선정", "선정률(%)", "지원금(원)", "집행(원)", "활동보고", "승인된 활동보고"]]
+    rows += [
+        [
+            c["title"],
+            c["proposals"],
+            c["selected"],
+            _pct(c["selection_rate"]),
+            c["grants"],
+            c["spent"],
+            c["reports"],
+            c["reports_accepted"],
+        ]
+        for c in community["calls"]
+    ]
+    return rows
 
 
 def benefit_rows(figures: dict[str, Any] | None) -> list[list[Any]]:

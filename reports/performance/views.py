@@ -193,6 +193,19 @@ def page_sections(figures: dict) -> dict:
             )
             for s in sp["spaces"]
         ],
+        # community (absent from snapshots made before it)
+        "community": [
+            (
+                c["title"],
+                number(c["proposals"]),
+                number(c["selected"]),
+                percent(c["selection_rate"]),
+                number(c["grants"]),
+                number(c["spent"]),
+                number(c["reports"]),
+            )
+            for c in figures.get("community", {}).get("calls", [])
+        ],
     }
 
 

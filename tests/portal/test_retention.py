@@ -28,6 +28,7 @@ ALL_CLASSES = {
     "care_checkins",
     "care_intakes",
     "inquiries",
+    "community_proposals",
 }
 
 

@@ -1,0 +1,66 @@
+"""The community services: every rule of calls, proposals, evaluation and projects lives here."""
+
+from .base import CommunityError, proposal_flow
+from .evaluation import (
+    call_advance,
+    conflict_declare,
+    evaluation_queue,
+    is_evaluator,
+    proposal_decide,
+    proposal_screen,
+    ranking,
+    score_summary,
+    scores_visible,
+    scoresheet_submit,
+    selected_total,
+    visit_note_add,
+)
+from .projects import (
+    hours_used,
+    is_member,
+    milestone_add,
+    payment_record,
+    project_book,
+    report_review,
+    report_submit,
+)
+from .proposals import (
+    member_invite,
+    member_respond,
+    proposal_create,
+    proposal_submit,
+    proposal_update,
+    proposal_withdraw,
+    resident_members,
+)
+
+__all__ = [
+    "CommunityError",
+    "call_advance",
+    "conflict_declare",
+    "evaluation_queue",
+    "hours_used",
+    "is_evaluator",
+    "is_member",
+    "member_invite",
+    "member_respond",
+    "milestone_add",
+    "payment_record",
+    "project_book",
+    "proposal_create",
+    "proposal_decide",
+    "proposal_flow",
+    "proposal_screen",
+    "proposal_submit",
+    "proposal_update",
+    "proposal_withdraw",
+    "ranking",
+    "report_review",
+    "report_submit",
+    "resident_members",
+    "score_summary",
+    "scores_visible",
+    "scoresheet_submit",
+    "selected_total",
+    "visit_note_add",
+]

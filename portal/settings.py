@@ -872,6 +872,8 @@ INQUIRY_WEBHOOK_SECRET = env.str("INQUIRY_WEBHOOK_SECRET", default="")
 INQUIRY_GUEST_DISTRICT = env.str("INQUIRY_GUEST_DISTRICT", default="11140")
 # What people wrote in a finished thread is blanked this long after it was received (figures stay).
 RETENTION_INQUIRIES_DAYS = env.int("RETENTION_INQUIRIES_DAYS", default=3 * 365)
+# The API schema names the inquiries' status choices (another "status" enum otherwise collides).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["InquiryStatusEnum"] = "inquiries.models.InquiryStatus"
 # The sweep that alerts team leads at 36 working hours and marks breaches at 48.
 CELERY_BEAT_SCHEDULE["inquiries-sweep"] = {
     "task": "inquiries.tasks.sweep",

@@ -49,11 +49,17 @@ class CallAdmin(admin.ModelAdmin):
             kwargs["queryset"] = District.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        # The set-up (dates, budget, rubric) is fixed once the call is published.
+    def get_readonly_fields(self, request, obj=None):
+        # The set-up (dates, budget, limits, rubric) is fixed once the call is published; evaluators can
+        # still be appointed while it runs.
         if obj is not None and obj.status != CallStatus.DRAFT:
-            return False
-        return super().has_change_permission(request, obj)
+            return [f.name for f in Call._meta.concrete_fields if f.name != "id"]
+        return super().get_readonly_fields(request, obj)
+
+    def get_inlines(self, request, obj=None):
+        if obj is not None and obj.status != CallStatus.DRAFT:
+            return (AppointmentInline,)
+        return super().get_inlines(request, obj)
 
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):

@@ -57,3 +57,28 @@ def test_staff_return_a_report_with_a_note_and_the_group_is_told(client, call, c
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED and report.review_note == "영수증을 추가해 주세요."
     assert Notification.objects.filter(user=proposal.lead, template="community.report.reviewed").exists()
+
+
+def test_a_published_call_is_fixed_but_takes_new_evaluators(client, call, program_manager_a):
+    from community.models import Appointment
+    from tests.factories import HouseholdFactory
+
+    citizen = HouseholdFactory(district=call.district).user
+    login(client, program_manager_a)
+    url = reverse("admin:community_call_change", args=[call.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "budget": "1",
+            "appointments-TOTAL_FORMS": "1",
+            "appointments-INITIAL_FORMS": "0",
+            "appointments-MIN_NUM_FORMS": "0",
+            "appointments-MAX_NUM_FORMS": "1000",
+            "appointments-0-user": str(citizen.pk),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    call.refresh_from_db()
+    assert call.budget == 10_000_000
+    assert Appointment.objects.get(call=call, user=citizen).appointed_by == program_manager_a

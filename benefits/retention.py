@@ -35,6 +35,6 @@ def register_retention() -> None:
             setting="RETENTION_BANK_ACCOUNTS_DAYS",
             due=bank_accounts_due,
             prune=bank_accounts_prune,
-            order=30,
+            order=85,  # after dormant accounts (80): their deletion already removed those accounts
         )
     )

@@ -850,6 +850,14 @@ BENEFITS_ACCOUNT_KEYS = env.list("BENEFITS_ACCOUNT_KEYS", default=[])
 BENEFITS_REVERIFY_DAYS_BEFORE = env.int("BENEFITS_REVERIFY_DAYS_BEFORE", default=30)
 # A bank account no active benefit or unsettled payment needs is deleted this many days after its change.
 RETENTION_BANK_ACCOUNTS_DAYS = env.int("RETENTION_BANK_ACCOUNTS_DAYS", default=180)
+# The API schema's names of benefits' status enums (each model has its own "status").
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "BenefitAwardStatusEnum": "benefits.models.AwardStatus",
+        "BenefitClaimStatusEnum": "benefits.models.ClaimStatus",
+        "BenefitPaymentStatusEnum": "benefits.models.PaymentStatus",
+    }
+)
 CELERY_BEAT_SCHEDULE["benefits-daily"] = {
     "task": "benefits.tasks.benefits_daily",
     "schedule": crontab(hour=5, minute=30),

@@ -24,6 +24,7 @@ ALL_CLASSES = {
     "parcels",
     "exports",
     "dormant_accounts",
+    "benefit_bank_accounts",
     "audit",
     "care_checkins",
     "care_intakes",

@@ -168,6 +168,7 @@ ROLE_PERMISSIONS[Role.COUNSELLOR] = []
 ROLE_PERMISSIONS[Role.COUNSELLOR] += [
     "care.view_counsellingservice",
     "care.view_counsellor",
+    "care.change_counsellor",  # their own row only (the admin's queryset): hours, leave, video link
     "care.view_workinghours",
     "care.add_workinghours",
     "care.change_workinghours",

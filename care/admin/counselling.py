@@ -74,12 +74,22 @@ class CounsellorAdmin(DistrictScopedAdmin):
     raw_id_fields = ("user", "room")
     filter_horizontal = ("services",)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "video_link":
+            kwargs["assume_scheme"] = "https"  # a meeting link without a scheme is an https one
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A counsellor keeps their own hours, leave and video link; the setup is the managers'.
+        if request.user.role == "counsellor":
+            return ("user", "district", "services", "is_centre_lead", "room")
+        return ()
+
     def get_queryset(self, request):
         rows = super().get_queryset(request).select_related("user", "district", "room")
         if request.user.role == "counsellor":
-            mine = _counsellor_of(request.user)
-            if mine is None or not mine.is_centre_lead:
-                return rows.filter(user_id=request.user.pk)
+            # Even the lead changes only their own row (the lead reads the others' calendars).
+            return rows.filter(user_id=request.user.pk)
         return rows
 
 

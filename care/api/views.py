@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -239,7 +240,7 @@ class CheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def _enrolment(self, request: Request) -> Response:
         enrolment = Enrolment.objects.filter(household__user=request.user).order_by("-created_at").first()
         if enrolment is None:
-            raise CareError("not_found", "You are not enrolled in check-ins.")
+            raise CareError("not_found", _("You are not enrolled in check-ins."))
         return Response(EnrolmentSerializer(enrolment).data)
 
     @extend_schema(

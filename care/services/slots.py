@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from portal.timeutils import local_datetime, to_local
+from portal.timeutils import local_datetime, local_zone, to_local
 
 from ..models import Appointment, AppointmentMode, AppointmentStatus, CounsellingService, Counsellor, Leave
 
@@ -97,7 +97,8 @@ def free_slots(
             own = Appointment.objects.filter(pk=exclude_appointment_id).values_list("booking_id", flat=True)
             bookings = bookings.exclude(pk__in=own)
         room_busy = _by_day(bookings.values_list("room_id", "starts_at", "ends_at"))
-    slots: list[Slot] = []
+    found: list[tuple[float, int, float, tuple[str, ...]]] = []
+    earliest_s, length_s, step_s = earliest.timestamp(), length.total_seconds(), step.total_seconds()
     day = first
     while day <= last:
         for counsellor in counsellors:
@@ -106,14 +107,15 @@ def free_slots(
             for hours in counsellor.hours.all():
                 if hours.weekday != day.weekday():
                     continue
-                start = local_datetime(day, hours.starts)
-                close = local_datetime(day, hours.ends)
+                # Epoch seconds in the loop (aware-datetime arithmetic and comparisons are slow);
+                # a datetime is made only for a slot that is offered.
+                begins = local_datetime(day, hours.starts).timestamp()
+                close = local_datetime(day, hours.ends).timestamp()
                 own = taken.get((counsellor.pk, day), ())
                 room = room_busy.get((counsellor.room_id, day), ())
-                while start + length <= close:
-                    end = start + length
-                    begins, ends = start.timestamp(), end.timestamp()
-                    if start >= earliest and not _busy(own, begins, ends):
+                while begins + length_s <= close:
+                    ends = begins + length_s
+                    if begins >= earliest_s and not _busy(own, begins, ends):
                         modes = []
                         if counsellor.room_id in room_ids and not _busy(room, begins, ends):
                             modes.append(AppointmentMode.ROOM.value)
@@ -122,8 +124,13 @@ def free_slots(
                         if service.offers_video and counsellor.video_link:
                             modes.append(AppointmentMode.VIDEO.value)
                         if modes:
-                            slots.append(Slot(counsellor.pk, str(counsellor), start, end, tuple(modes)))
-                    start += step
+                            found.append((begins, counsellor.pk, ends, tuple(modes)))
+                    begins += step_s
         day += timedelta(days=1)
-    slots.sort(key=lambda slot: (slot.starts_at, slot.counsellor_id))
-    return slots
+    found.sort()
+    names = {c.pk: str(c) for c in counsellors}
+    zone = local_zone()
+    return [
+        Slot(cid, names[cid], datetime.fromtimestamp(begins, zone), datetime.fromtimestamp(ends, zone), modes)
+        for begins, cid, ends, modes in found
+    ]

@@ -99,3 +99,42 @@ def test_the_board_is_scoped_and_records_outcomes(client, caseworker_a, casework
     task.refresh_from_db()
     assert task.outcome == "reached" and task.closed_by == caseworker_a
     assert CheckIn.objects.get().status == "closed"
+
+
+def test_a_counsellor_keeps_their_own_hours_and_leave(client, service, counsellor, lead):
+    from care.models import Leave
+
+    client.force_login(counsellor.user)
+    assert client.get(f"/admin/care/counsellor/{lead.pk}/change/").status_code == 302
+    page = client.get(f"/admin/care/counsellor/{counsellor.pk}/change/")
+    assert page.status_code == 200
+    hours = list(counsellor.hours.all())
+    data = {
+        "video_link": "https://meet.example.kr/room",
+        "hours-TOTAL_FORMS": str(len(hours)),
+        "hours-INITIAL_FORMS": str(len(hours)),
+        "hours-MIN_NUM_FORMS": "0",
+        "hours-MAX_NUM_FORMS": "1000",
+        "leaves-TOTAL_FORMS": "1",
+        "leaves-INITIAL_FORMS": "0",
+        "leaves-MIN_NUM_FORMS": "0",
+        "leaves-MAX_NUM_FORMS": "1000",
+        "leaves-0-starts_on": "2027-01-04",
+        "leaves-0-ends_on": "2027-01-05",
+        "leaves-0-note": "연차",
+    }
+    for n, row in enumerate(hours):
+        data.update(
+            {
+                f"hours-{n}-id": row.pk,
+                f"hours-{n}-counsellor": counsellor.pk,
+                f"hours-{n}-weekday": row.weekday,
+                f"hours-{n}-starts": "09:00",
+                f"hours-{n}-ends": "18:00",
+            }
+        )
+    response = client.post(f"/admin/care/counsellor/{counsellor.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Leave.objects.filter(counsellor=counsellor).count() == 1
+    counsellor.refresh_from_db()
+    assert counsellor.video_link == "https://meet.example.kr/room" and not counsellor.is_centre_lead

@@ -142,3 +142,34 @@ def test_staff_board_is_scoped_and_records_outcomes(client, help_task, caseworke
     )
     assert done.status_code == 200 and done.json()["closed_at"]
     assert client.get("/api/v1/staff/care/tasks/").json()["results"] == []
+
+
+def test_board_lists_use_a_constant_number_of_queries(client, caseworker_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def make_task():
+        day = next_weekday(1)
+        household = HouseholdFactory(district=district("11620"))
+        svc.enrolment_create(
+            actor=caseworker_a,
+            household_id=household.pk,
+            weekdays=[day.weekday()],
+            at=time(10),
+            consent_version="1",
+        )
+        svc.checkins_create_for_day(day=day)
+        checkin = CheckIn.objects.get(enrolment__household=household)
+        CheckIn.objects.filter(pk=checkin.pk).update(status="sent")
+        svc.checkin_answer(user=household.user, checkin_id=checkin.pk, answer="help")
+
+    client.force_login(caseworker_a)
+    counts = []
+    for n in (1, 4):
+        while CheckInTask.objects.count() < n:
+            make_task()
+        for url in ("/api/v1/staff/care/tasks/", "/admin/care/checkintask/"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+    assert counts[:2] == counts[2:]

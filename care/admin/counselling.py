@@ -18,13 +18,10 @@ from ..models import (
     Leave,
     SessionNote,
     WorkingHours,
+    counsellor_of,
 )
 from ..services.appointments import appointment_mark_attendance
 from ..services.notes import READ_ACTION, note_add
-
-
-def _counsellor_of(user) -> Counsellor | None:
-    return Counsellor.objects.filter(user_id=user.pk).first()
 
 
 class DistrictScopedAdmin(admin.ModelAdmin):
@@ -148,7 +145,7 @@ class AppointmentAdmin(AccessLoggedAdminMixin, DistrictScopedAdmin):
             .select_related("counsellor__user", "service", "household", "district")
         )
         if request.user.role == "counsellor":
-            mine = _counsellor_of(request.user)
+            mine = counsellor_of(request.user)
             if mine is None:
                 return rows.none()
             if not mine.is_centre_lead:
@@ -232,10 +229,10 @@ class SessionNoteAdmin(admin.ModelAdmin):
         )
 
     def has_view_permission(self, request, obj=None):
-        return _counsellor_of(request.user) is not None and super().has_view_permission(request, obj)
+        return counsellor_of(request.user) is not None and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
-        return _counsellor_of(request.user) is not None and super().has_add_permission(request)
+        return counsellor_of(request.user) is not None and super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):
         return False  # a note is never rewritten: a new note corrects it

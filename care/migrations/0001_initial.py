@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.district', verbose_name='district')),
                 ('room', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='spaces.room', verbose_name='room')),
                 ('services', models.ManyToManyField(related_name='counsellors', to='care.counsellingservice', verbose_name='services')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='counsellor', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                ('user', models.OneToOneField(limit_choices_to={'role': 'counsellor'}, on_delete=django.db.models.deletion.PROTECT, related_name='counsellor', to=settings.AUTH_USER_MODEL, verbose_name='account')),
             ],
             options={
                 'verbose_name': 'counsellor',

@@ -20,6 +20,7 @@ from .counselling import (
     Leave,
     SessionNote,
     WorkingHours,
+    counsellor_of,
 )
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "CheckInStatus",
     "CheckInTask",
     "Counsellor",
+    "counsellor_of",
     "CounsellingService",
     "Enrolment",
     "EnrolmentStatus",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import localized
 from portal.identifiers import refuse_identifiers
-from portal.models import District
+from portal.models import District, User
 from portal.scoping import ScopedManager
 
 
@@ -51,6 +51,7 @@ class Counsellor(models.Model):
         on_delete=models.PROTECT,
         related_name="counsellor",
         verbose_name=_("account"),
+        limit_choices_to={"role": User.Role.COUNSELLOR},
     )
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
@@ -80,6 +81,17 @@ class Counsellor(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+def counsellor_of(user) -> Counsellor | None:
+    """The user's counsellor profile, or None. Only accounts with the counsellor role have one (the
+    profile's user is limited to them), so anyone else is answered without a query — the admin asks on
+    every page it draws — and the answer is remembered on the user object for the rest of the request."""
+    if not getattr(user, "is_authenticated", False) or user.role != User.Role.COUNSELLOR:
+        return None
+    if not hasattr(user, "_care_counsellor"):
+        user._care_counsellor = Counsellor.objects.filter(user_id=user.pk).first()
+    return user._care_counsellor
 
 
 class WorkingHours(models.Model):
@@ -224,7 +236,7 @@ class NoteQuerySet(models.QuerySet):
         else, however many permissions (caseworkers, managers, a city admin or superuser)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        counsellor = Counsellor.objects.filter(user_id=user.pk).first()
+        counsellor = counsellor_of(user)
         if counsellor is None:
             return self.none()
         if counsellor.is_centre_lead:

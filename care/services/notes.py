@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from portal.audit import audit_log
 from portal.models import User
 
-from ..models import Appointment, Counsellor, SessionNote
+from ..models import Appointment, SessionNote, counsellor_of
 from .errors import CareError
 
 READ_ACTION = "care.note.viewed"
@@ -64,4 +64,4 @@ def notes_read(*, user: User, appointment_id: int, request: HttpRequest | None =
 
 
 def is_note_reader(user: User) -> bool:
-    return Counsellor.objects.filter(user_id=user.pk).exists()
+    return counsellor_of(user) is not None

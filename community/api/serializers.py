@@ -180,7 +180,7 @@ class InviteSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
 
 
-class AnswerSerializer(serializers.Serializer):
+class InvitationAnswerSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
 
 

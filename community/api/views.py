@@ -48,11 +48,11 @@ from ..services import (
     visit_note_add,
 )
 from .serializers import (
-    AnswerSerializer,
     CallSerializer,
     DecideSerializer,
     DeclareSerializer,
     EvaluationSerializer,
+    InvitationAnswerSerializer,
     InvitationSerializer,
     InviteSerializer,
     MilestoneInSerializer,
@@ -222,7 +222,7 @@ class InvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Join the group or decline",
-        request=AnswerSerializer,
+        request=InvitationAnswerSerializer,
         responses={
             200: InvitationSerializer,
             404: error_response("No such invitation."),
@@ -233,7 +233,7 @@ class InvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
-        serializer = AnswerSerializer(data=request.data)
+        serializer = InvitationAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         member = member_respond(
             user=request.user,

@@ -117,7 +117,7 @@ class StaffInquiryDetailSerializer(StaffInquirySerializer):
         fields = [*StaffInquirySerializer.Meta.fields, "subject_kind", "subject_label", "rating", "messages"]
 
 
-class AnswerSerializer(serializers.Serializer):
+class InquiryAnswerSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=2000)
     template = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**62)
 

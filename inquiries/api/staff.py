@@ -18,8 +18,8 @@ from ..models import AnswerTemplate, Inquiry, InquiryStatus
 from ..selectors import queue_for
 from ..services import inquiry_answer, inquiry_close
 from .serializers import (
-    AnswerSerializer,
     AnswerTemplateSerializer,
+    InquiryAnswerSerializer,
     StaffInquiryDetailSerializer,
     StaffInquirySerializer,
 )
@@ -104,7 +104,7 @@ class StaffInquiryViewSet(
         summary="Answer",
         description="The answer goes back on the channel the inquiry came from (web: the resident's "
         "channels; text message: a text to the number; email: an email).",
-        request=AnswerSerializer,
+        request=InquiryAnswerSerializer,
         responses={
             200: StaffInquiryDetailSerializer,
             400: error_response("body_required, body_identifier …"),
@@ -116,7 +116,7 @@ class StaffInquiryViewSet(
     @action(detail=True, methods=["post"], filterset_class=None)
     def answer(self, request: Request, pk: str | None = None) -> Response:
         inquiry = self.get_object()
-        serializer = AnswerSerializer(data=request.data)
+        serializer = InquiryAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         inquiry_answer(
             staff=request.user,

@@ -600,7 +600,9 @@ def _more_rows(scene, hour: int):
 def test_query_count_is_bounded_and_does_not_grow_with_rows(client, scene, manager_a, city_admin):
     users = (manager_a, city_admin)
     counts = [_queries(client, user) for user in users]
-    assert all(n <= 25 for n in counts), counts
+    # Eleven panels (households … outreach, care, benefits, inquiries, community), each a bounded handful of
+    # aggregate queries whatever the number of rows.
+    assert all(n <= 30 for n in counts), counts
     _more_rows(scene, 10)
     assert [_queries(client, user) for user in users] == counts
     _more_rows(scene, 15)

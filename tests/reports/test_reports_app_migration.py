@@ -23,7 +23,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from demo.loader import load_demo
-from portal.models import District, User
+from portal.models import District, Notification, User
 from reports.models import ExportJob, PerformanceReport
 
 # serialized_rollback, as every transactional test here: the test starts from the database as migrate left
@@ -131,6 +131,9 @@ def test_an_existing_database_moves_the_models_to_reports_without_losing_rows():
             for model, field in added:
                 editor.add_field(model, field)
         load_demo()
+        # Messages to a bare address (inquiries' guests, portal 0011) cannot exist in the old schema, whose
+        # notifications all belong to a user: the old migrations would refuse them.
+        Notification.objects.filter(user__isnull=True).delete()
         gwanak = District.objects.get(code="11620")
         manager = User.objects.filter(groups__name=User.Role.DISTRICT_MANAGER).first()
         assert manager is not None and manager.has_perm("portal.view_exportjob")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from benefits.models import BenefitTerms, Payment, PaymentStatus
 from benefits.services import (
@@ -19,30 +17,10 @@ from benefits.services import (
     payments_approve_due,
 )
 from tests.benefits.conftest import approved_application, claim_of, with_account
+from tests.concurrency import run_together
 from tests.factories import GWANAK, district
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def run_together(calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted on below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_thirty_simultaneous_approvals_never_pass_the_budget(reimbursement):

@@ -11,8 +11,8 @@ from care.services.errors import CareError
 from care.services.slots import free_slots
 from spaces.models import Booking
 from tests.care.conftest import make_counsellor, next_weekday
+from tests.concurrency import run_together
 from tests.factories import HouseholdFactory, district
-from tests.spaces.test_booking_concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

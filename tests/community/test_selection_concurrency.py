@@ -6,7 +6,7 @@ import pytest
 
 from community.models import CallStatus, Proposal, ProposalStatus
 from community.services import CommunityError, proposal_decide, proposal_screen, selected_total
-from tests.safety.test_stock_concurrency import run_together
+from tests.concurrency import run_together
 
 from .conftest import make_call, submitted
 

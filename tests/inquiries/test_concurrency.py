@@ -11,8 +11,8 @@ from django.utils import timezone
 from inquiries.models import Inquiry, InquiryMessage, Team, Topic, TopicRoute
 from inquiries.services import inquiries_sweep, inquiry_receive_sms
 from portal.models import Notification
+from tests.concurrency import run_together
 from tests.factories import JUNGGU, UserFactory, district
-from tests.safety.test_stock_concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

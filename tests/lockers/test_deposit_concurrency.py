@@ -6,7 +6,7 @@ import pytest
 
 from lockers.models import Delivery
 from lockers.services import LockerError
-from tests.programs.test_first_come_concurrency import run_together
+from tests.concurrency import run_together
 
 from .helpers import deposit, make_recipient, make_site
 

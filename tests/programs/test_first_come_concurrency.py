@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from programs.models import Application, ApplicationStatus
 from programs.services import ApplicationError, application_cancel, application_submit
+from tests.concurrency import run_together
 from tests.factories import HouseholdFactory, ProgramFactory
 
 # serialized_rollback: a transactional test flushes the tables, and with them the reference data
 # (districts, median income) that migrations load; it is restored before each test.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def run_together(calls):
-    """Start every call at the same instant, each on its own thread and database connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted on below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_fifty_simultaneous_submissions_for_ten_places():

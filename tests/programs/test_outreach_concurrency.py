@@ -10,8 +10,8 @@ from households.outreach import outreach_opt_in
 from portal.models import Notification
 from programs.models import OutreachNotice
 from programs.services import outreach
+from tests.concurrency import run_together
 from tests.factories import HouseholdFactory, ProgramFactory, add_rules
-from tests.programs.test_first_come_concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -2,42 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from safety.models import KitItem, KitOffer, KitRequest, KitRequestStatus, MovementKind, StockMovement
 from safety.selectors import stock_levels
 from safety.services import SafetyError, kit_request_approve, kit_request_submit, stock_receive
+from tests.concurrency import run_together
 from tests.factories import GWANAK, HouseholdFactory, district
 from tests.safety.conftest import windows
 
 # serialized_rollback: a transactional test flushes the tables, and with them the reference data
 # (districts, median income) that migrations load; it is restored before each test.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def run_together(calls):
-    """Start every call at the same instant, each on its own thread and database connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted on below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_thirty_simultaneous_approvals_for_ten_units():

@@ -5,13 +5,12 @@ Real threads, each on its own database connection, released together by a barrie
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from spaces import services
 from spaces.models import Booking, BookingStatus
+from tests.concurrency import run_together
 from tests.factories import JUNGGU, HouseholdFactory, book, district, seoul, space_with_room
 
 # serialized_rollback: a transactional test flushes the tables, and with them the reference data
@@ -19,27 +18,6 @@ from tests.factories import JUNGGU, HouseholdFactory, book, district, seoul, spa
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 NOW = seoul("2026-11-20 12:00")
-
-
-def run_together(calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted on below
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_forty_simultaneous_requests_for_one_slot_make_one_booking():

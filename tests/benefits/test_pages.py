@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from benefits.models import BankAccount, Claim, ClaimStatus, Payment, PaymentStatus, Reverification
 from benefits.services import instalments_schedule, payment_approve, reverifications_request_due
@@ -51,7 +51,7 @@ def test_claim_through_the_form_and_a_duplicate_gets_a_message(client, claimant)
     assert client.post(url, {**data, "receipt": receipt()}).status_code == 302
     again = client.post(url, {**data, "receipt": receipt()})
     assert again.status_code == 200
-    assert str(_("This receipt has already been claimed.")) in again.content.decode()
+    assert str(gettext("This receipt has already been claimed.")) in again.content.decode()
     assert 'value="A-1"' in again.content.decode()  # the form keeps what was typed
     assert Claim.objects.count() == 1
 
@@ -109,7 +109,7 @@ def test_caseworker_approves_a_claim_in_the_admin(client, claimant, caseworker_a
     assert client.get(url).status_code == 200
     page = client.post(url, {"amount": "999999"})
     # The over-cap refusal, in the page's language (Korean): "… 최대 250,000원입니다."
-    limit = str(_("At most %(limit)s won can be approved for this receipt.")) % {"limit": "250,000"}
+    limit = str(gettext("At most %(limit)s won can be approved for this receipt.")) % {"limit": "250,000"}
     assert page.status_code == 200 and limit in page.content.decode()
     assert client.post(url, {"amount": "250000"}).status_code == 302
     claim.refresh_from_db()

@@ -150,6 +150,24 @@ def test_the_booking_page_says_why_before_and_after_trying(
     assert "cannot book counselling until" in page.content.decode()
     listing = client.get("/care/appointments/")
     assert "cannot book counselling until" in listing.content.decode()
+    # Trying anyway: the refusal says the same, and the form keeps what was typed.
+    from care.forms import slot_value
+
+    slot = free_slots(
+        service=service, first=next_weekday(), last=next_weekday(), counsellor_id=counsellor.pk
+    )[0]
+    tried = client.post(
+        f"/care/services/{service.pk}/book/",
+        {
+            "slot": slot_value(slot, "phone"),
+            "topic": "이사 후 상담",
+            "urgency": "routine",
+            "preferred_contact": "phone",
+        },
+    )
+    body = tried.content.decode()
+    assert tried.status_code == 200 and body.count("cannot book counselling until") >= 2
+    assert "이사 후 상담" in body and not Appointment.objects.filter(status="booked").exists()
     other = HouseholdFactory(district=district(GWANAK)).user
     client.force_login(other)
     assert (

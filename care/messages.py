@@ -31,6 +31,20 @@ MESSAGES.update(
             body=_("Your appointment %(reference)s is tomorrow, %(when)s (%(where)s). Details at %(link)s"),
             sms=_("[Hana] Reminder: counselling %(when)s, %(where)s."),
         ),
+        "care.no_show_ban": Message(
+            subject=_("You cannot book counselling until %(until)s"),
+            body=_(
+                "You did not come to %(count)s counselling appointments without cancelling them, so you "
+                "cannot book new ones until %(until)s. Your other appointments stand. If this is a "
+                "mistake, contact the counselling centre. %(link)s"
+            ),
+            sms=_("[Hana] Counselling bookings paused until %(until)s after no-shows."),
+        ),
+        "care.no_show_ban_lifted": Message(
+            subject=_("You can book counselling again"),
+            body=_("The district lifted your counselling booking ban: you can book again. %(link)s"),
+            sms=_("[Hana] You can book counselling again."),
+        ),
         "care.crisis_alert": Message(
             subject=_("URGENT: a counselling intake signals a crisis (%(reference)s)"),
             body=_(

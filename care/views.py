@@ -24,6 +24,7 @@ from .forms import BookForm, MoveForm, PauseForm
 from .ical import appointment_calendar
 from .models import Appointment, CheckIn, CounsellingService, Enrolment, EnrolmentStatus
 from .services.appointments import appointment_book, appointment_cancel, appointment_move, resident_can_change
+from .services.bans import active_ban, ban_message
 from .services.checkins import (
     ANSWERABLE,
     checkin_answer,
@@ -46,6 +47,13 @@ def _services_for(request: HttpRequest):
 
 def services(request: HttpRequest) -> HttpResponse:
     return render(request, "care/services.html", {"services": _services_for(request)})
+
+
+def _ban_notice(request: HttpRequest, district_id: int | None = None) -> str:
+    """Why the resident cannot book counselling now (a no-show ban in force), shown before they try."""
+    household = household_for(request.user)
+    ban = active_ban(household.pk, district_id) if household else None
+    return ban_message(ban) if ban else ""
 
 
 def _form_error(form, error: DomainError) -> None:
@@ -80,7 +88,8 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
             # The confirmation page itself shows the 24-hour lines when the intake signalled a crisis:
             # rendered now, not after a redirect the resident might not wait for.
             return render(request, "care/booked.html", {"appointment": appointment})
-    return render(request, "care/book.html", {"service": service, "form": form})
+    context = {"service": service, "form": form, "ban_notice": _ban_notice(request, service.district_id)}
+    return render(request, "care/book.html", context)
 
 
 def _own(request: HttpRequest, pk: int) -> Appointment:
@@ -105,7 +114,8 @@ def appointments(request: HttpRequest) -> HttpResponse:
         if household
         else []
     )
-    return render(request, "care/appointments.html", {"appointments": rows})
+    context = {"appointments": rows, "ban_notice": _ban_notice(request)}
+    return render(request, "care/appointments.html", context)
 
 
 @login_required

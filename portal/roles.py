@@ -181,6 +181,8 @@ ROLE_PERMISSIONS[Role.COUNSELLOR] += [
     "care.change_appointment",
     "care.view_sessionnote",
     "care.add_sessionnote",
+    "care.view_counsellingban",
+    "care.change_counsellingban",  # lifting a no-show ban early (the admin action; nothing else edits)
 ]
 ROLE_PERMISSIONS[Role.CASEWORKER] += [
     "care.view_enrolment",
@@ -200,6 +202,8 @@ ROLE_PERMISSIONS[Role.DISTRICT_MANAGER] += [
     "care.view_enrolment",
     "care.view_checkin",
     "care.view_checkintask",
+    "care.view_counsellingban",
+    "care.change_counsellingban",
 ]
 # --- benefits (cash benefits: terms, claims, payments, batches, re-verification) ---------------------
 _BENEFITS_VIEW = [

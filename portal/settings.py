@@ -805,6 +805,11 @@ CARE_CHECKIN_LINK_MAX_AGE_HOURS = env.int("CARE_CHECKIN_LINK_MAX_AGE_HOURS", def
 # task may stay open before the check-in escalates to a home visit.
 CARE_DEFAULT_ANSWER_WINDOW_HOURS = env.int("CARE_DEFAULT_ANSWER_WINDOW_HOURS", default=4)
 CARE_CALL_WINDOW_HOURS = env.int("CARE_CALL_WINDOW_HOURS", default=24)
+# Counselling no-shows are counted like rooms' (spaces' BookingPolicy defaults): CARE_NO_SHOW_LIMIT
+# no-shows within CARE_NO_SHOW_WINDOW_DAYS ban booking counselling in that district for CARE_NO_SHOW_BAN_DAYS.
+CARE_NO_SHOW_LIMIT = env.int("CARE_NO_SHOW_LIMIT", default=3)
+CARE_NO_SHOW_WINDOW_DAYS = env.int("CARE_NO_SHOW_WINDOW_DAYS", default=90)
+CARE_NO_SHOW_BAN_DAYS = env.int("CARE_NO_SHOW_BAN_DAYS", default=30)
 RETENTION_CARE_CHECKINS_DAYS = env.int("RETENTION_CARE_CHECKINS_DAYS", default=365)
 RETENTION_CARE_INTAKES_DAYS = env.int("RETENTION_CARE_INTAKES_DAYS", default=3 * 365)
 for _name in (
@@ -812,6 +817,9 @@ for _name in (
     "CARE_CHECKIN_LINK_MAX_AGE_HOURS",
     "CARE_DEFAULT_ANSWER_WINDOW_HOURS",
     "CARE_CALL_WINDOW_HOURS",
+    "CARE_NO_SHOW_LIMIT",
+    "CARE_NO_SHOW_WINDOW_DAYS",
+    "CARE_NO_SHOW_BAN_DAYS",
     "RETENTION_CARE_CHECKINS_DAYS",
     "RETENTION_CARE_INTAKES_DAYS",
 ):

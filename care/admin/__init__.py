@@ -5,4 +5,4 @@ Nothing here decides anything: bookings, notes, enrolments and task outcomes go 
 Querysets are scoped by district (visible_to); notes by SessionNote.objects.readable_by, which no
 permission widens (a superuser browsing the admin sees no note)."""
 
-from . import checkins, counselling  # noqa: F401
+from . import bans, checkins, counselling  # noqa: F401

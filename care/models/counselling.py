@@ -261,3 +261,38 @@ class SessionNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appointment} · {self.created_at:%Y-%m-%d}"
+
+
+class CounsellingBan(models.Model):
+    """A ban on booking counselling after repeated no-shows (settings.CARE_NO_SHOW_*), in one district:
+    the counselling counterpart of spaces' Suspension, counted by the same rule (spaces' ban_due).
+    Lifting it early (lifted_at) is the staff override; a ban is never deleted (the record stays)."""
+
+    household = models.ForeignKey("households.Household", on_delete=models.CASCADE, related_name="care_bans")
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=200, validators=[refuse_identifiers])
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("counselling booking ban")
+        verbose_name_plural = _("counselling booking bans")
+        indexes = [models.Index(fields=["household", "ends_at"], name="care_ban_household_end")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.starts_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"

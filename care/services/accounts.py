@@ -14,6 +14,7 @@ from ..models import (
     CheckIn,
     CheckInStatus,
     CheckInTask,
+    CounsellingBan,
     Enrolment,
     EnrolmentStatus,
     Guardian,
@@ -27,8 +28,9 @@ def care_forget_deleted_account(
 ) -> None:
     """Upcoming appointments are cancelled (their rooms freed) through the workflow, with no message;
     what the resident wrote (topic, intake) is blanked; the enrolment is withdrawn, unsent check-ins
-    skipped, task notes blanked and guardians (names, addresses) deleted. Session notes are deleted too:
-    written about the resident, they may name them, and no pattern finds a name in free text."""
+    skipped, task notes blanked and guardians (names, addresses) deleted, and so are no-show bans. Session
+    notes are deleted too: written about the resident, they may name them, and no pattern finds a name
+    in free text."""
     if household is None:
         return
     now = timezone.now()
@@ -51,3 +53,5 @@ def care_forget_deleted_account(
     )
     CheckInTask.objects.filter(checkin__enrolment__in=enrolments).update(note="")
     Guardian.objects.filter(enrolment__in=enrolments).delete()
+    # A no-show ban is about the person; with the account gone nobody can book under it.
+    CounsellingBan.objects.filter(household=household).delete()

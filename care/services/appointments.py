@@ -1,5 +1,6 @@
 """A counselling appointment's life: a resident books a free slot (intake, crisis check), cancels or
-moves it before the service's deadline; counsellors mark attendance (no-shows counted like rooms').
+moves it before the service's deadline; counsellors mark attendance (no-shows counted like rooms':
+repeated ones ban booking counselling, see bans.py).
 A room session holds its room through a spaces staff booking (check_booking with no household, the
 room-day lock and save_once_free), so the room never double-books; PostgreSQL's exclusion constraint
 is the final word. Every change is audited in its transaction and the resident told on commit."""
@@ -24,6 +25,7 @@ from portal.workflow import Workflow
 
 from ..models import Appointment, AppointmentMode, AppointmentStatus, CounsellingService, Counsellor
 from ..models.counselling import PreferredContact, Urgency
+from .bans import apply_no_show_rule, refuse_if_banned
 from .crisis import signals_crisis
 from .errors import CareError
 from .slots import free_slots
@@ -191,6 +193,7 @@ def appointment_book(
     service = CounsellingService.objects.filter(pk=service_id, is_active=True).first()
     if service is None:
         raise CareError("not_found", _("This counselling service is not offered."), "service")
+    refuse_if_banned(household.pk, service.district_id, now)
     crisis = signals_crisis(topic, intake)
     with transaction.atomic():
         # The counsellor's row serializes their bookings: two residents cannot take one slot.
@@ -349,8 +352,8 @@ def appointment_move(
 def appointment_mark_attendance(
     *, actor: User, appointment_id: int, attended: bool, request: HttpRequest | None = None
 ) -> Appointment:
-    """The counsellor records whether the resident came; a no-show is counted like a room's (the
-    district's no-show rule of spaces bans repeated no-shows from booking rooms, not from counselling)."""
+    """The counsellor records whether the resident came. A no-show is counted like a room's: repeated
+    ones ban booking counselling for a while (care.services.bans, spaces' rule under care's policy)."""
     with transaction.atomic():
         appointment = appointment_flow.lock(appointment_id)
         if appointment.starts_at > timezone.now():
@@ -362,6 +365,8 @@ def appointment_mark_attendance(
             request=request,
             attendance_marked_at=timezone.now(),
         )
+        if not attended:
+            apply_no_show_rule(appointment, actor=actor, request=request)
     return appointment
 
 

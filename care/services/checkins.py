@@ -44,6 +44,7 @@ from ..models import (
     TaskOutcome,
 )
 from ..models.checkins import Step
+from ..signals import checkins_changed
 from .errors import CareError
 
 C = CheckInStatus
@@ -377,6 +378,8 @@ def checkins_send(*, checkin_ids: list[int], now: datetime | None = None) -> int
                 sms=enrolment.by_sms,
             )
             sent += 1
+    if sent:
+        transaction.on_commit(_announce_checkins_changed)  # sent_at, set by UPDATE: no post_save
     return sent
 
 
@@ -526,7 +529,13 @@ def checkins_sweep(*, now: datetime | None = None) -> dict[str, int]:
         if any(moved.values()):
             audit_log(actor=None, action="care.checkins.escalated", data=dict(moved))
             enqueue(NOTIFY_TASK, dedupe_key="care-checkin-notify")
+            # Bulk UPDATEs send no post_save: announce the change (every district the sweep touched).
+            transaction.on_commit(_announce_checkins_changed)
     return moved
+
+
+def _announce_checkins_changed(district_id: int | None = None) -> None:
+    checkins_changed.send(sender=CheckIn, district_id=district_id)
 
 
 STEP_TEMPLATE = {C.REMINDED: "care.checkin.reminder"}

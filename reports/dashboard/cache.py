@@ -269,6 +269,14 @@ def _ledger_changed(sender, district_id=None, **kwargs) -> None:
         logger.warning("dashboard cache invalidation failed for the benefits ledger", exc_info=True)
 
 
+def _checkins_changed(sender, district_id=None, **kwargs) -> None:
+    """care's bulk check-in changes (the sweep's escalations, sends; no post_save): forget the care panel."""
+    try:
+        bump("care", district_id)
+    except Exception:  # noqa: BLE001 - the panels' TTL bounds the staleness
+        logger.warning("dashboard cache invalidation failed for care check-ins", exc_info=True)
+
+
 def connect_signals() -> None:
     """Idempotent (dispatch_uid): safe to call from several places."""
     for model in _source_models():
@@ -278,3 +286,6 @@ def connect_signals() -> None:
     from benefits.signals import ledger_changed
 
     ledger_changed.connect(_ledger_changed, dispatch_uid="hana.dashboard.benefits.ledger", weak=False)
+    from care.signals import checkins_changed
+
+    checkins_changed.connect(_checkins_changed, dispatch_uid="hana.dashboard.care.checkins", weak=False)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,34 +19,37 @@ from portal.timeutils import to_local
 from ..models import Booking, BookingPolicy, BookingStatus, Suspension
 
 
+def ban_due(*, no_shows: QuerySet, bans: QuerySet, limit: int, window_days: int, now: datetime) -> bool:
+    """The no-show rule itself, shared by every kind of booking that bans (rooms here, counselling in
+    care): True when the household has no ban in force and has `limit` no-shows that started within
+    `window_days`. No-shows marked before its last ban began do not count again: each ban needs a fresh
+    run of no-shows.
+
+    `no_shows`: the household's no-shows in the district (rows with starts_at and attendance_marked_at);
+    `bans`: all its bans there, lifted or not (rows with created_at, ends_at and lifted_at)."""
+    if bans.filter(lifted_at__isnull=True, ends_at__gt=now).exists():
+        return False
+    last_ban = bans.order_by("-created_at").values_list("created_at", flat=True).first()
+    counted = no_shows.filter(starts_at__gte=now - timedelta(days=window_days))
+    if last_ban is not None:
+        counted = counted.filter(attendance_marked_at__gt=last_ban)
+    return counted.count() >= limit
+
+
 def apply_no_show_rule(booking: Booking, *, actor: User, request: HttpRequest | None) -> Suspension | None:
     """Ban the household after `no_show_limit` no-shows within the window. No-shows before its last ban
     began do not count again: each ban needs a fresh run of no-shows."""
     policy = BookingPolicy.for_district(booking.district_id)
     now = timezone.now()
-    if Suspension.objects.filter(
-        household_id=booking.household_id,
-        district_id=booking.district_id,
-        lifted_at__isnull=True,
-        ends_at__gt=now,
-    ).exists():
-        return None
-    since = now - timedelta(days=policy.no_show_window_days)
-    last_ban = (
-        Suspension.objects.filter(household_id=booking.household_id, district_id=booking.district_id)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    counted = Booking.objects.filter(
-        household_id=booking.household_id,
-        district_id=booking.district_id,
-        status=BookingStatus.NO_SHOW,
-        starts_at__gte=since,
-    )
-    if last_ban is not None:
-        counted = counted.filter(attendance_marked_at__gt=last_ban)
-    if counted.count() < policy.no_show_limit:
+    if not ban_due(
+        no_shows=Booking.objects.filter(
+            household_id=booking.household_id, district_id=booking.district_id, status=BookingStatus.NO_SHOW
+        ),
+        bans=Suspension.objects.filter(household_id=booking.household_id, district_id=booking.district_id),
+        limit=policy.no_show_limit,
+        window_days=policy.no_show_window_days,
+        now=now,
+    ):
         return None
     suspension = Suspension.objects.create(
         household_id=booking.household_id,

@@ -221,3 +221,26 @@ def test_a_second_dispatch_queues_nothing_until_the_queue_went_stale(enrolment, 
     assert svc.checkins_dispatch_due(now=at) == 1
     assert svc.checkins_dispatch_due(now=at + timedelta(minutes=5)) == 0
     assert svc.checkins_dispatch_due(now=at + svc.REQUEUE_AFTER + timedelta(minutes=1)) == 1
+
+
+def test_the_sweep_refreshes_the_cached_care_panel(
+    enrolment, day, manager_a, committed, django_capture_on_commit_callbacks
+):
+    """The sweep escalates by bulk UPDATE (no post_save): care.signals.checkins_changed makes the
+    dashboard's cached care panel stale, so the next read counts the escalation."""
+    from django.core.cache import cache
+
+    from reports.dashboard.cache import dashboard_panels
+    from reports.dashboard.selectors import Period
+
+    cache.clear()
+    _send(day, committed, django_capture_on_commit_callbacks)
+    checkin = CheckIn.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.checkins_sweep(now=checkin.sent_at + timedelta(hours=5))  # sent → reminded: not escalated
+    period = Period(day, day + timedelta(days=1))
+    assert dashboard_panels(manager_a, None, period)["care"].checkins_escalated == 0  # now cached
+    checkin.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert svc.checkins_sweep(now=checkin.due_at + timedelta(minutes=1))["call"] == 1
+    assert dashboard_panels(manager_a, None, period)["care"].checkins_escalated == 1

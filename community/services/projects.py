@@ -135,7 +135,8 @@ def report_submit(
     request: HttpRequest | None = None,
 ) -> ActivityReport:
     """A member reports on a milestone; photos and receipts are checked (type, size, content) first."""
-    milestone = Milestone.objects.select_related("proposal").filter(pk=milestone_id).first()
+    # proposal__call: the report's district is then known to the dashboard's cache without a query.
+    milestone = Milestone.objects.select_related("proposal__call").filter(pk=milestone_id).first()
     if milestone is None:
         raise CommunityError("not_found", _("Milestone not found."))
     proposal = _member_project(user, milestone.proposal_id)
@@ -190,7 +191,7 @@ def report_review(
         raise CommunityError("note_required", _("Do not enter a resident registration number."))
     report = (
         ActivityReport.objects.select_for_update(of=("self",))
-        .select_related("milestone__proposal")
+        .select_related("milestone__proposal__call")
         .get(pk=report.pk)
     )
     if report.status != ReportStatus.SUBMITTED:

@@ -1,5 +1,6 @@
 """Community building over the API: public calls and selected projects; a group's own proposals
-(create, invite, submit, withdraw) and invitations; evaluators' proposals (declare, score); staff
+(create, invite, submit, withdraw) and invitations; a selected project's members: its space hours and
+bookings, its milestones and their activity reports (multipart); evaluators' proposals (declare, score); staff
 proposals of their district (screen, decide, access-logged detail) and a call's ranking.
 
 Every change goes through community.services; a refusal (CommunityError) is answered by

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from portal.models import User
@@ -13,6 +13,7 @@ from .models import (
     Call,
     CallStatus,
     MemberStatus,
+    Milestone,
     Payment,
     Proposal,
     ProposalMember,
@@ -42,6 +43,29 @@ def proposals_of(user: User) -> QuerySet[Proposal]:
         Proposal.objects.filter(Q(lead=user) | Exists(member))
         .select_related("call__district", "category")
         .order_by("-created_at", "-pk")
+    )
+
+
+def member_projects(user: User) -> QuerySet[Proposal]:
+    """Selected projects the user is a confirmed member of (the lead is one from the start)."""
+    member = ProposalMember.objects.filter(proposal=OuterRef("pk"), user=user, status=MemberStatus.CONFIRMED)
+    return Proposal.objects.filter(Exists(member), status=ProposalStatus.SELECTED).select_related(
+        "call__district"
+    )
+
+
+def member_milestones(user: User) -> QuerySet[Milestone]:
+    """Milestones of the projects the user is a confirmed member of, with the group's reports and files."""
+    member = ProposalMember.objects.filter(
+        proposal=OuterRef("proposal_id"), user=user, status=MemberStatus.CONFIRMED
+    )
+    return (
+        Milestone.objects.filter(Exists(member))
+        .select_related("proposal")
+        .prefetch_related(
+            Prefetch("reports", queryset=ActivityReport.objects.prefetch_related("files")),
+        )
+        .order_by("due_on", "pk")
     )
 
 

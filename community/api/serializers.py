@@ -7,6 +7,9 @@ from rest_framework import serializers
 
 from portal.api.fields import SupportedDateField, SupportedDateTimeField
 from portal.identifiers import refuse_identifiers
+from programs.api.serializers import UploadField
+from spaces.api.serializers import BookingSerializer, SeoulDateTimeField
+from spaces.models import Room
 
 from ..models import (
     ActivityReport,
@@ -15,11 +18,14 @@ from ..models import (
     CallStatus,
     Criterion,
     MemberStatus,
+    Milestone,
     Proposal,
     ProposalMember,
     ProposalStatus,
+    ReportStatus,
 )
 from ..models.evaluation import MAX_POINTS
+from ..services.projects import MAX_FILES
 
 
 def enum_field(values: list, description: str):
@@ -368,10 +374,15 @@ class PaymentInSerializer(serializers.Serializer):
     )
 
 
-class StaffReportSerializer(serializers.ModelSerializer):
-    status = enum_field(["submitted", "accepted", "returned"], "The report's review status.")(read_only=True)
+class ActivityReportSerializer(serializers.ModelSerializer):
+    """An activity report as its group sees it (staff see the same: StaffReportSerializer)."""
+
+    status = enum_field(ReportStatus.values, "The report's review status.")(read_only=True)
     proposal = serializers.IntegerField(source="milestone.proposal_id", read_only=True)
+    milestone = serializers.IntegerField(source="milestone_id", read_only=True)
     milestone_title = serializers.CharField(source="milestone.title", read_only=True)
+    spent = serializers.IntegerField(read_only=True, help_text="Whole won spent so far.")
+    review_note = serializers.CharField(read_only=True, help_text="Staff's note (always, when returned).")
     submitted_at = SupportedDateTimeField(read_only=True)
     files = serializers.SerializerMethodField()
 
@@ -380,6 +391,7 @@ class StaffReportSerializer(serializers.ModelSerializer):
         fields = (
             "id",
             "proposal",
+            "milestone",
             "milestone_title",
             "text",
             "spent",
@@ -395,6 +407,90 @@ class StaffReportSerializer(serializers.ModelSerializer):
         from django.urls import reverse
 
         return [reverse("community:report_file", args=[f.pk]) for f in report.files.all()]
+
+
+class StaffReportSerializer(ActivityReportSerializer):
+    """An activity report of the district's projects, for staff."""
+
+    class Meta(ActivityReportSerializer.Meta):
+        pass
+
+
+class ProjectMilestoneSerializer(serializers.ModelSerializer):
+    """A milestone of one of your projects, with the reports the group sent on it (newest first)."""
+
+    proposal = serializers.IntegerField(source="proposal_id", read_only=True)
+    proposal_title = serializers.CharField(source="proposal.title", read_only=True)
+    due_on = SupportedDateField(read_only=True, help_text="The report is due on this day (Seoul).")
+    reports = ActivityReportSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ("id", "proposal", "proposal_title", "title", "due_on", "reports")
+        read_only_fields = fields
+
+
+FILE_HELP = "Up to 10 MB each; at most 10 photos and receipts together."
+
+
+class ReportInSerializer(serializers.Serializer):
+    """An activity report as multipart/form-data: one `photos` or `receipts` part per file."""
+
+    text = serializers.CharField(
+        max_length=4000, validators=[refuse_identifiers], help_text="What the group did."
+    )
+    spent = serializers.IntegerField(
+        min_value=0, max_value=10**12, default=0, help_text="Whole won spent so far."
+    )
+    # Empty files reach the service, which refuses them (invalid_file) as it refuses the web form's.
+    photos = serializers.ListField(
+        child=UploadField(allow_empty_file=True),
+        required=False,
+        max_length=MAX_FILES,
+        help_text=f"Photos of the activity: JPG or PNG (PDF and HWP are taken too). {FILE_HELP} Avoid "
+        "photos in which people can be recognised without their consent.",
+    )
+    receipts = serializers.ListField(
+        child=UploadField(allow_empty_file=True),
+        required=False,
+        max_length=MAX_FILES,
+        help_text=f"PDF, JPG, PNG or HWP. {FILE_HELP}",
+    )
+
+
+class ProjectRoomSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+    space = serializers.CharField(source="space.display_name", read_only=True)
+
+    class Meta:
+        model = Room
+        fields = ("id", "space", "name", "capacity", "requires_approval")
+        read_only_fields = fields
+
+
+class ProjectBookingsSerializer(serializers.Serializer):
+    """A selected project's space hours: its quota, what its members' bookings use, the rooms it may
+    book and those bookings."""
+
+    project = serializers.IntegerField(source="proposal.pk")
+    title = serializers.CharField(source="proposal.title")
+    space_hours_quota = serializers.IntegerField(source="proposal.space_hours_quota")
+    hours_used = serializers.FloatField(
+        help_text="Hours of the project's bookings that are pending, confirmed, attended or missed."
+    )
+    hours_left = serializers.FloatField()
+    rooms = ProjectRoomSerializer(many=True, help_text="Rooms of the call's district the project may book.")
+    bookings = BookingSerializer(many=True, help_text="The project's bookings, by any member, by start.")
+
+
+class ProjectBookingInSerializer(serializers.Serializer):
+    room = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="One of the project's rooms (GET bookings/)."
+    )
+    starts_at = SeoulDateTimeField(help_text="ISO 8601; without an offset it is read as Seoul time.")
+    ends_at = SeoulDateTimeField(help_text="ISO 8601; without an offset it is read as Seoul time.")
+    headcount = serializers.IntegerField(min_value=1, max_value=500)
+    purpose = serializers.CharField(max_length=200, validators=[refuse_identifiers])
 
 
 class ReviewInSerializer(serializers.Serializer):

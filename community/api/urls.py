@@ -6,6 +6,7 @@ from .views import (
     CallViewSet,
     EvaluationViewSet,
     InvitationViewSet,
+    MilestoneViewSet,
     ProjectViewSet,
     ProposalViewSet,
     StaffCallViewSet,
@@ -17,6 +18,7 @@ router = SimpleRouter()
 router.register("community/calls", CallViewSet, basename="community-call")
 router.register("community/projects", ProjectViewSet, basename="community-project")
 router.register("community/proposals", ProposalViewSet, basename="community-proposal")
+router.register("community/milestones", MilestoneViewSet, basename="community-milestone")
 router.register("community/invitations", InvitationViewSet, basename="community-invitation")
 router.register("community/evaluations", EvaluationViewSet, basename="community-evaluation")
 router.register("staff/community/proposals", StaffProposalViewSet, basename="staff-community-proposal")

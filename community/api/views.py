@@ -1,5 +1,6 @@
 """Community building over the API: public calls and selected projects; a group's own proposals
-(create, invite, submit, withdraw) and invitations; evaluators' proposals (declare, score); staff
+(create, invite, submit, withdraw) and invitations; a selected project's members: its space hours and
+bookings, its milestones and their activity reports (multipart); evaluators' proposals (declare, score); staff
 proposals of their district (screen, decide, access-logged detail) and a call's ranking.
 
 Every change goes through community.services; a refusal (CommunityError) is answered by
@@ -12,11 +13,14 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.api.errors import error_response
 from portal.api.staff import AccessLoggedRetrieveMixin, StaffModelPermission
+from spaces.api.serializers import BookingSerializer
+from spaces.models import Booking
 
 from ..models import (
     ActivityReport,
@@ -24,19 +28,30 @@ from ..models import (
     Call,
     CallStatus,
     ConflictDeclaration,
+    Milestone,
     Proposal,
     ProposalMember,
     ProposalStatus,
     ScoreSheet,
 )
-from ..selectors import invitations_for, proposals_of, public_calls, public_projects
+from ..selectors import (
+    invitations_for,
+    member_milestones,
+    member_projects,
+    project_rooms,
+    proposals_of,
+    public_calls,
+    public_projects,
+)
 from ..services import (
     call_advance,
     conflict_declare,
+    hours_used,
     member_invite,
     member_respond,
     milestone_add,
     payment_record,
+    project_book,
     proposal_create,
     proposal_decide,
     proposal_screen,
@@ -44,10 +59,12 @@ from ..services import (
     proposal_withdraw,
     ranking,
     report_review,
+    report_submit,
     scoresheet_submit,
     visit_note_add,
 )
 from .serializers import (
+    ActivityReportSerializer,
     CallSerializer,
     DecideSerializer,
     DeclareSerializer,
@@ -57,10 +74,14 @@ from .serializers import (
     InviteSerializer,
     MilestoneInSerializer,
     PaymentInSerializer,
+    ProjectBookingInSerializer,
+    ProjectBookingsSerializer,
+    ProjectMilestoneSerializer,
     ProposalInSerializer,
     ProposalSerializer,
     PublicProjectSerializer,
     RankingRowSerializer,
+    ReportInSerializer,
     ReviewInSerializer,
     ScoreInSerializer,
     ScreenSerializer,
@@ -71,6 +92,14 @@ from .serializers import (
 
 TAGS = ["community"]
 MINE = {403: error_response("Not logged in."), 404: error_response("Not one of yours.")}
+PROJECT = {
+    403: error_response("Not logged in."),
+    404: error_response("Not a selected project of which you are a confirmed member."),
+}
+MILESTONE = {
+    403: error_response("Not logged in."),
+    404: error_response("Not a milestone of a project of which you are a confirmed member."),
+}
 
 
 @extend_schema_view(
@@ -94,13 +123,139 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(list=extend_schema(summary="Selected projects and their results", tags=TAGS))
 class ProjectViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Public: selected projects of announced calls, by the group's public name only."""
+    """Public: selected projects of announced calls, by the group's public name only. Members: their
+    project's space hours (bookings/)."""
 
-    permission_classes = [permissions.AllowAny]
     serializer_class = PublicProjectSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_permissions(self):
+        if self.action == "bookings":
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
 
     def get_queryset(self) -> QuerySet[Proposal]:
-        return public_projects()
+        if self.action != "bookings":
+            return public_projects()
+        if getattr(self, "swagger_fake_view", False):
+            return Proposal.objects.none()
+        return member_projects(self.request.user)
+
+    def _bookings(self, proposal: Proposal) -> dict:
+        used = hours_used(proposal)
+        bookings = (
+            Booking.objects.filter(community_project__proposal=proposal)
+            .select_related("room__space")
+            .order_by("starts_at", "pk")
+        )
+        return {
+            "proposal": proposal,
+            "hours_used": used,
+            "hours_left": max(proposal.space_hours_quota - used, 0),
+            "rooms": project_rooms(proposal),
+            "bookings": bookings,
+        }
+
+    @extend_schema(
+        methods=["GET"],
+        summary="My project's space hours and bookings",
+        description="For the project's confirmed members, once it is selected.",
+        responses={200: ProjectBookingsSerializer, **PROJECT},
+        tags=TAGS,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Book a room for my project",
+        description=(
+            "Counted against the project's quota of space hours (409 quota_exceeded when it would pass "
+            "it); every rule of the room still applies (opening hours, free slot, notice, capacity: "
+            "spaces' codes, e.g. 409 taken). A room that needs approval is booked pending."
+        ),
+        request=ProjectBookingInSerializer,
+        responses={
+            201: BookingSerializer,
+            400: error_response("Invalid input, invalid_room, or a rule of the room (its code says which)."),
+            409: error_response("quota_exceeded, taken, or the project stopped being selected meanwhile."),
+            **PROJECT,
+        },
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def bookings(self, request: Request, pk: str | None = None) -> Response:
+        proposal = self.get_object()
+        if request.method == "GET":
+            return Response(ProjectBookingsSerializer(self._bookings(proposal)).data)
+        serializer = ProjectBookingInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        booking = project_book(
+            user=request.user,
+            proposal_id=proposal.pk,
+            room_id=data["room"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            headcount=data["headcount"],
+            purpose=data["purpose"],
+            request=request,
+        )
+        booking = Booking.objects.select_related("room__space").get(pk=booking.pk)
+        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Milestones of my projects, with our reports", tags=TAGS),
+    retrieve=extend_schema(
+        summary="One milestone of my project",
+        responses={200: ProjectMilestoneSerializer, **MILESTONE},
+        tags=TAGS,
+    ),
+)
+class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The milestones staff set for the projects you are a confirmed member of; report on them here."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = ProjectMilestoneSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[Milestone]:
+        if getattr(self, "swagger_fake_view", False):
+            return Milestone.objects.none()
+        return member_milestones(self.request.user)
+
+    @extend_schema(
+        summary="Send an activity report",
+        description=(
+            "multipart/form-data: text, spent and one `photos` or `receipts` part per file, checked as "
+            "on the web form (type, size and content: 400 invalid_file naming the part)."
+        ),
+        request={"multipart/form-data": ReportInSerializer},
+        responses={
+            201: ActivityReportSerializer,
+            400: error_response("Invalid input, text_required, invalid_amount or invalid_file."),
+            409: error_response("The project is no longer selected."),
+            **MILESTONE,
+        },
+        tags=TAGS,
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def reports(self, request: Request, pk: str | None = None) -> Response:
+        milestone = self.get_object()
+        serializer = ReportInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        report = report_submit(
+            user=request.user,
+            milestone_id=milestone.pk,
+            text=data["text"],
+            spent=data["spent"],
+            photos=data.get("photos", []),
+            receipts=data.get("receipts", []),
+            request=request,
+        )
+        report = (
+            ActivityReport.objects.select_related("milestone").prefetch_related("files").get(pk=report.pk)
+        )
+        return Response(ActivityReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
 def _proposal_related(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from portal.identifiers import contains_identifier
 from portal.models import User
 from programs.answers import ALLOWED_UPLOAD_TYPES, upload_problem
-from spaces.models import Booking, BookingStatus
+from spaces.models import Booking, BookingStatus, Room
 from spaces.services import booking_create
 
 from ..models import (
@@ -87,6 +87,14 @@ def project_book(
     with transaction.atomic():
         proposal = _member_project(user, proposal_id)
         proposal = proposal_flow.lock(proposal.pk)  # serializes the project's bookings
+        # The web form offers only these rooms; the API takes any id: the rule lives here for both.
+        room = Room.objects.filter(
+            pk=room_id, space__district_id=proposal.call.district_id, is_active=True
+        ).first()
+        if room is None:
+            raise CommunityError(
+                "invalid_room", _("Choose one of the rooms of the call's district."), field="room"
+            )
         hours = (ends_at - starts_at).total_seconds() / 3600
         left = proposal.space_hours_quota - hours_used(proposal)
         if hours > left:
@@ -97,7 +105,7 @@ def project_book(
             )
         booking = booking_create(
             user=user,
-            room_id=room_id,
+            room_id=room.pk,
             starts_at=starts_at,
             ends_at=ends_at,
             headcount=headcount,
@@ -135,7 +143,8 @@ def report_submit(
     request: HttpRequest | None = None,
 ) -> ActivityReport:
     """A member reports on a milestone; photos and receipts are checked (type, size, content) first."""
-    milestone = Milestone.objects.select_related("proposal").filter(pk=milestone_id).first()
+    # proposal__call: the report's district is then known to the dashboard's cache without a query.
+    milestone = Milestone.objects.select_related("proposal__call").filter(pk=milestone_id).first()
     if milestone is None:
         raise CommunityError("not_found", _("Milestone not found."))
     proposal = _member_project(user, milestone.proposal_id)
@@ -190,7 +199,7 @@ def report_review(
         raise CommunityError("note_required", _("Do not enter a resident registration number."))
     report = (
         ActivityReport.objects.select_for_update(of=("self",))
-        .select_related("milestone__proposal")
+        .select_related("milestone__proposal__call")
         .get(pk=report.pk)
     )
     if report.status != ReportStatus.SUBMITTED:

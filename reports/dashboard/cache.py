@@ -129,12 +129,19 @@ def dashboard_panels(user: User, district_id: int | None, period: Period) -> dic
 
 
 def _cached_district(instance, relation: str) -> int | None:
-    """The district of a related row the instance already holds in memory (never a query), else None."""
-    descriptor = getattr(type(instance), relation)
-    if descriptor.is_cached(instance):
-        related = getattr(instance, relation)
-        return getattr(related, "district_id", None)
-    return None
+    """The district of a related row the instance already holds in memory (never a query), else None.
+
+    `relation` may be a path ("milestone__proposal__call"): each step must already be in memory (Django
+    drops a cached related row when its foreign key is changed, so what is cached is the current one)."""
+    related = instance
+    for step in relation.split("__"):
+        descriptor = getattr(type(related), step)
+        if not descriptor.is_cached(related):
+            return None
+        related = getattr(related, step)
+        if related is None:
+            return None
+    return getattr(related, "district_id", None)
 
 
 def _own_district(instance, created: bool, update_fields) -> int | None:
@@ -192,12 +199,14 @@ def _targets(sender, instance, created: bool, update_fields) -> list[tuple[str, 
         return [("benefits", instance.district_id)]
     if sender is BenefitTerms:
         return [("benefits", None)]
-    # community: a call's district never changes; its proposals, payments and reports bump every district
-    # (their district is two relations away, not known without a query).
+    # community: a call's district never changes, nor a proposal's call, a payment's proposal or a report's
+    # milestone. Their district is a few relations away: bumped when the services' rows already hold
+    # them (the workflow's lock selects call__district), else every district's (None) rather than a query.
     if sender is Call:
         return [("community", instance.district_id)]
-    if sender in (Proposal, GrantPayment, ActivityReport):
-        return [("community", None)]
+    to_call = {Proposal: "call", GrantPayment: "proposal__call", ActivityReport: "milestone__proposal__call"}
+    if sender in to_call:
+        return [("community", _cached_district(instance, to_call[sender]))]
     return []
 
 

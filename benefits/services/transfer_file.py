@@ -24,16 +24,20 @@ EXPORTED = "benefits.batch.exported"
 # The resident's entry (listed in benefits.access: what they are told was read).
 ACCOUNT_EXPORTED = "benefits.bank_account.exported"
 
-# One entry per resident (a resident with several instalments in the batch appears once). The casts
-# are PostgreSQL's (jsonb, inet); SQLite stores both as text.
+# One entry per resident (a resident with several instalments in the batch appears once: the DISTINCT
+# is in the subquery, so PostgreSQL types the constants — a NULL actor too — by their target columns).
+# The casts are PostgreSQL's (jsonb, inet); SQLite stores both as text.
 _ACCESS_LOG_SQL = """
 INSERT INTO {audit} (created_at, actor_id, action, target_type, target_id, subject_user_id, district_id,
                      ip_address, data)
-SELECT DISTINCT %s, %s, %s, %s, %s, h.user_id, %s, {ip}, {data}
-FROM benefits_payment p
-JOIN benefits_award a ON a.id = p.award_id
-JOIN households_household h ON h.id = a.household_id
-WHERE p.batch_id = %s AND h.user_id IS NOT NULL
+SELECT %s, %s, %s, %s, %s, r.user_id, %s, {ip}, {data}
+FROM (
+    SELECT DISTINCT h.user_id
+    FROM benefits_payment p
+    JOIN benefits_award a ON a.id = p.award_id
+    JOIN households_household h ON h.id = a.household_id
+    WHERE p.batch_id = %s AND h.user_id IS NOT NULL
+) r
 """
 
 

@@ -9,7 +9,14 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from benefits.models import Payment, PaymentBatch, PaymentStatus
-from benefits.services import award_for, batch_create, instalments_schedule, payment_approve, payment_settle
+from benefits.services import (
+    award_for,
+    batch_create,
+    batch_export_record,
+    instalments_schedule,
+    payment_approve,
+    payment_settle,
+)
 from benefits.services.transfer_file import ACCOUNT_EXPORTED, EXPORTED
 from portal.access_log import PERSONAL_DATA_READS, reads_of
 from portal.models import AuditEvent
@@ -153,3 +160,13 @@ def test_marking_a_batch_paid_over_the_api(client, recurring, manager_a):
     assert set(statuses.values()) == {PaymentStatus.PAID}
     assert AuditEvent.objects.get(action="benefits.batch.paid").actor == manager_a
     assert client.post(f"{BATCHES}{batch.pk}/paid/").json()["paid"] == 0  # repeating marks nothing more
+
+
+def test_a_download_without_a_user_or_request_is_recorded_too(recurring):
+    """A background caller (the bench, a job): no actor, no IP — still one entry per resident."""
+    batch = _batch(recurring, residents=2)
+    assert batch_export_record(batch=batch, actor=None, unmasked=True) == 2
+    assert batch_export_record(batch=batch, actor=None, unmasked=False) == 0
+    entries = AuditEvent.objects.filter(action=ACCOUNT_EXPORTED)
+    assert entries.count() == 2 and set(entries.values_list("actor", "ip_address")) == {(None, None)}
+    assert AuditEvent.objects.filter(action=EXPORTED).count() == 2

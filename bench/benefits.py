@@ -136,7 +136,12 @@ def ensure_recipients(terms) -> int:
 def run() -> list[str]:
     from benefits.exports import batch_csv
     from benefits.models import Payment, PaymentBatch
-    from benefits.services import batch_create, instalments_schedule, payments_approve_due
+    from benefits.services import (
+        batch_create,
+        batch_export_record,
+        instalments_schedule,
+        payments_approve_due,
+    )
 
     terms = _program()
     recipients = ensure_recipients(terms)
@@ -158,6 +163,11 @@ def run() -> list[str]:
     batch = batch_create(district=terms.program.district, actor=None)
     timings["batch"] = time.perf_counter() - mark
     mark = time.perf_counter()
+    # As a download of the unmasked file does: the batch's audit event and one access-log entry per
+    # resident (one INSERT … SELECT), then the file.
+    logged = batch_export_record(batch=batch, actor=None, unmasked=True)
+    timings["access_log"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     size = 0
     last = ""
     with tempfile.TemporaryFile() as out:
@@ -178,7 +188,8 @@ def run() -> list[str]:
     return [
         f"benefits: {recipients:,} recipients; {scheduled:,} instalments scheduled "
         f"{timings['schedule']:.1f} s, {approved:,} approved ({total:,} won) {timings['approve']:.1f} s, "
-        f"batch of {batch.payment_count:,} sent {timings['batch']:.1f} s, CSV {size / 2**20:.1f} MB "
+        f"batch of {batch.payment_count:,} sent {timings['batch']:.1f} s, {logged:,} residents "
+        f"access-logged {timings['access_log']:.1f} s, CSV {size / 2**20:.1f} MB "
         f"streamed {timings['export']:.1f} s; total {elapsed:.1f} s (target ≤ 60 s); Python heap peak "
         f"{peak / 2**20:.1f} MB (chunks of {CHUNK:,}: flat); control line "
         f"{'matches' if control == expected else 'MISMATCH'}; "

@@ -12,5 +12,7 @@ PERSONAL_DATA_READS.update(
         "benefits.claim.receipt_viewed": _("A receipt you submitted"),
         "benefits.reverification.viewed": _("Your benefit re-verification"),
         "benefits.reverification.document_viewed": _("A document you submitted"),
+        # Written per resident by services.transfer_file when a batch's file is downloaded unmasked.
+        "benefits.bank_account.exported": _("Your bank account (in a bank-transfer file)"),
     }
 )

@@ -13,10 +13,17 @@ import csv
 from collections.abc import Iterator
 from typing import Any
 
+from django.http import HttpRequest, StreamingHttpResponse
+
 from portal.masking import mask_name
 
 from . import crypto
 from .models import Payment, PaymentBatch
+from .services import batch_export_record
+
+# Who may take the file with account numbers and holders in clear (the bank's copy).
+UNMASKED_PERMISSION = "portal.export_personal_data"
+CONTENT_TYPE = "text/csv; charset=utf-8"
 
 HEADER = ["bank_code", "account_number", "account_holder", "amount", "memo"]
 CHUNK = 2_000
@@ -75,3 +82,16 @@ def batch_csv(batch: PaymentBatch, *, unmasked: bool) -> Iterator[str]:
             lines = []
     if lines:
         yield "".join(lines)
+
+
+def batch_download(request: HttpRequest, batch: PaymentBatch) -> StreamingHttpResponse:
+    """The one download of a batch's file, for the admin and the staff API alike (the caller has
+    already checked the batch is the user's district's): masked unless the user holds
+    UNMASKED_PERMISSION, audited, and, unmasked, access-logged for every resident in it."""
+    unmasked = request.user.has_perm(UNMASKED_PERMISSION)
+    batch_export_record(batch=batch, actor=request.user, unmasked=unmasked, request=request)
+    response = StreamingHttpResponse(batch_csv(batch, unmasked=unmasked), content_type=CONTENT_TYPE)
+    suffix = "" if unmasked else "-masked"
+    response["Content-Disposition"] = f'attachment; filename="{batch}{suffix}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response

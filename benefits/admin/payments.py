@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import audit_log
 from portal.errors import DomainError
 from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name
 
-from ..exports import batch_csv
+from ..exports import batch_download
 from ..models import Payment, PaymentBatch, PaymentStatus
 from ..services import batch_create, batch_mark_paid, payment_approve, payment_settle
 from .base import ScopedAdminMixin
@@ -209,19 +208,4 @@ class PaymentBatchAdmin(ScopedAdminMixin, admin.ModelAdmin):
         batch = self.get_object(request, object_id)
         if batch is None or not self.has_view_permission(request, batch):
             raise Http404
-        unmasked = request.user.has_perm("portal.export_personal_data")
-        audit_log(
-            actor=request.user,
-            action="benefits.batch.exported",
-            target=batch,
-            district=batch.district,
-            request=request,
-            data={"unmasked": unmasked, "count": batch.payment_count},
-        )
-        response = StreamingHttpResponse(
-            batch_csv(batch, unmasked=unmasked), content_type="text/csv; charset=utf-8"
-        )
-        suffix = "" if unmasked else "-masked"
-        response["Content-Disposition"] = f'attachment; filename="{batch}{suffix}.csv"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return batch_download(request, batch)

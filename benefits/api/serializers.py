@@ -142,3 +142,8 @@ class BatchSerializer(serializers.Serializer):
     created_at = SupportedDateTimeField(read_only=True)
     payment_count = serializers.IntegerField(read_only=True)
     total = serializers.IntegerField(read_only=True, help_text="Control total, won.")
+
+
+class BatchPaidSerializer(serializers.Serializer):
+    batch = BatchSerializer(read_only=True)
+    paid = serializers.IntegerField(read_only=True, help_text="How many payments this call marked paid.")

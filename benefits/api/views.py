@@ -5,22 +5,29 @@ budget or reject, and read budget execution per program. Refusals answer in the 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.api.errors import error_response
 from portal.api.staff import OldestFirstPagination, StaffModelPermission
 
+from ..exports import batch_download
 from ..models import COMMITTED_STATUSES, Award, BenefitTerms, Claim, Payment, PaymentBatch, PaymentStatus
 from ..services import (
     BenefitsError,
     batch_create,
+    batch_mark_paid,
     claim_approve,
     claim_reject,
     claim_submit,
@@ -30,6 +37,7 @@ from ..services import (
 from .serializers import (
     ApproveSerializer,
     AwardSerializer,
+    BatchPaidSerializer,
     BatchSerializer,
     ClaimCreateSerializer,
     ClaimSerializer,
@@ -346,12 +354,21 @@ class StaffBatchPermission(StaffModelPermission):
     view_permission = "benefits.view_paymentbatch"
     change_permission = "benefits.change_paymentbatch"
 
+    def has_permission(self, request: Request, view) -> bool:
+        if getattr(view, "action", None) == "download":
+            # Taking the file is a read, as in the admin (the view permission); whether it is masked is
+            # portal.export_personal_data's (benefits.exports.batch_download).
+            view = SimpleNamespace(action="retrieve")
+        return super().has_permission(request, view)
+
+
+BATCH_REFUSALS = {403: STAFF[403], 404: error_response("Not a payment batch of your district.")}
+
 
 @extend_schema_view(
     list=extend_schema(
         summary="Payment batches of my district",
-        description="The bank-transfer file itself is downloaded from the admin (access-logged, masked "
-        "unless you hold portal.export_personal_data).",
+        description="Each batch's bank-transfer file is at download/.",
         tags=["benefits-staff"],
     ),
 )
@@ -360,6 +377,7 @@ class StaffBatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = BatchSerializer
     pagination_class = NewestFirstPagination
     filterset_class = None
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[PaymentBatch]:
         if getattr(self, "swagger_fake_view", False):
@@ -384,3 +402,42 @@ class StaffBatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise BenefitsError("no_district", _("Only district staff build a district's batch."))
         batch = batch_create(district=request.user.district, actor=request.user, request=request)
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The bank-transfer file (CSV)",
+        description=(
+            "The batch's file for the bank's bulk transfer (대량이체), streamed as CSV (UTF-8 with a "
+            "byte-order mark): a header line, one line per payment (bank_code, account_number, "
+            "account_holder, amount, memo) and a control line (TOTAL, count, total in won, batch "
+            "reference). Account numbers and holders are masked unless you hold "
+            "portal.export_personal_data. Every download is audited; an unmasked one is also shown to "
+            "each resident in the batch in their record of who read their data. Never cached."
+        ),
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The CSV file."),
+            **BATCH_REFUSALS,
+        },
+        tags=["benefits-staff"],
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, renderer_classes=[JSONRenderer])
+    def download(self, request: Request, pk: str | None = None) -> StreamingHttpResponse:
+        return batch_download(request, self.get_object())
+
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        # A download client may Accept text/csv: the file is served as it is, and a refusal is JSON
+        # (the API's error shape) rather than a 406.
+        return super().perform_content_negotiation(request, force=force or self.action == "download")
+
+    @extend_schema(
+        summary="The bank paid this batch",
+        description="Every payment of the batch still sent is marked paid (record returns first: a "
+        "returned payment stays returned). Repeating it marks nothing more (paid: 0).",
+        request=None,
+        responses={200: BatchPaidSerializer, **BATCH_REFUSALS},
+        tags=["benefits-staff"],
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def paid(self, request: Request, pk: str | None = None) -> Response:
+        batch = self.get_object()
+        count = batch_mark_paid(batch=batch, actor=request.user, request=request)
+        return Response(BatchPaidSerializer({"batch": batch, "paid": count}).data)

@@ -16,8 +16,10 @@ from .payments import (
     payments_cancel_scheduled,
 )
 from .reverification import reverification_answer, reverification_decide, reverifications_request_due
+from .transfer_file import batch_export_record
 
 __all__ = [
+    "batch_export_record",
     "BANKS",
     "BenefitsError",
     "Execution",

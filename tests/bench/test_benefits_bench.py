@@ -7,6 +7,8 @@ import pytest
 
 from bench import benefits as scenario
 from benefits.models import Payment, PaymentStatus
+from benefits.services.transfer_file import ACCOUNT_EXPORTED
+from portal.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +20,8 @@ def test_the_scenario_runs_end_to_end_and_again(monkeypatch, settings, tmp_path)
     first = scenario.run()[0]
     assert "24 instalments scheduled" in first and "control line matches" in first
     assert "scheduled again: 0 new" in first
+    assert "6 residents access-logged" in first  # the unmasked file's per-resident entries
     assert Payment.objects.filter(status=PaymentStatus.SENT).count() == 24
     second = scenario.run()[0]  # the recipients are kept; the ledger starts again
     assert "6 recipients" in second and "control line matches" in second
+    assert AuditEvent.objects.filter(action=ACCOUNT_EXPORTED).count() == 12  # six per export

@@ -40,7 +40,8 @@ def claim_of_award(application):
     return award_for(application)
 
 
-def test_claim_through_the_form_and_a_duplicate_gets_a_message(client, claimant):
+def test_claim_through_the_form_and_a_duplicate_gets_a_message(client, claimant, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message is checked by its English msgid
     url = reverse("benefits:claim", args=[claimant.pk])
     data = {
         "issuer": "HUG",
@@ -102,9 +103,10 @@ def test_reverification_form(client, recurring):
     assert row.status == "confirmed"
 
 
-def test_caseworker_approves_a_claim_in_the_admin(client, claimant, caseworker_a):
+def test_caseworker_approves_a_claim_in_the_admin(client, claimant, caseworker_a, settings):
     claim = claim_of(claim_of_award(claimant))
     login(client, caseworker_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the refusal is checked by its English msgid
     url = reverse("admin:benefits_claim_approve", args=[claim.pk])
     assert client.get(url).status_code == 200
     page = client.post(url, {"amount": "999999"})

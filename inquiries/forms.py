@@ -7,8 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.identifiers import refuse_identifiers
 
-from .models import Topic
+from .models import SubjectKind, Topic
 from .selectors import ContextRow
+
+# The topic an inquiry about a record of this kind most likely has (preselected, the resident may change it).
+TOPIC_OF_KIND = {
+    SubjectKind.APPLICATION: Topic.PROGRAMS,
+    SubjectKind.BOOKING: Topic.SPACES,
+    SubjectKind.KIT_REQUEST: Topic.SAFETY,
+    SubjectKind.PARCEL: Topic.PARCELS,
+}
 
 # Which form field shows a service refusal of this code (the rest go to the top of the form).
 ERROR_FIELDS = {
@@ -48,11 +56,22 @@ class InquiryForm(forms.Form):
         error_messages={"required": _("Write your message.")},
     )
 
-    def __init__(self, *args, context_rows: list[ContextRow], **kwargs) -> None:
+    def __init__(
+        self, *args, context_rows: list[ContextRow], about: ContextRow | None = None, **kwargs
+    ) -> None:
+        """`context_rows`: the resident's records under way; `about`: the resident's own record named by the
+        page the resident came from ("Ask about this"), offered even if no longer under way and, on a fresh
+        form, preselected with its topic. The view resolves it (selectors.subject_from_param), so a record
+        that is not the resident's never reaches this form."""
         super().__init__(*args, **kwargs)
+        if about is not None and all((row.kind, row.pk) != (about.kind, about.pk) for row in context_rows):
+            context_rows = [about, *context_rows]
         self.fields["subject"].choices = [("", _("Not about one of them"))] + [
             (f"{row.kind}:{row.pk}", f"{row.label} ({row.status})") for row in context_rows
         ]
+        if about is not None and not self.is_bound:
+            self.initial["subject"] = f"{about.kind}:{about.pk}"
+            self.initial["topic"] = TOPIC_OF_KIND.get(about.kind, Topic.GENERAL)
 
     def subject_parts(self) -> tuple[str, int | None]:
         raw = self.cleaned_data.get("subject") or ""

@@ -65,6 +65,26 @@ def _parcels(user: User) -> QuerySet:
     )
 
 
+def _application_row(app: Application) -> ContextRow:
+    label = f"{app.reference or ''} {app.program}".strip()
+    return ContextRow(SubjectKind.APPLICATION, app.pk, label, app.get_status_display())
+
+
+def _booking_row(booking: Booking) -> ContextRow:
+    start = timezone.localtime(booking.starts_at)
+    label = f"{booking.room.space} · {booking.room} · {start:%Y-%m-%d %H:%M}"
+    return ContextRow(SubjectKind.BOOKING, booking.pk, label, booking.get_status_display())
+
+
+def _kit_row(kit: KitRequest) -> ContextRow:
+    return ContextRow(SubjectKind.KIT_REQUEST, kit.pk, str(kit), kit.get_status_display())
+
+
+def _parcel_row(parcel: Delivery) -> ContextRow:
+    label = f"{parcel.reference or ''} {parcel.compartment.site}".strip()
+    return ContextRow(SubjectKind.PARCEL, parcel.pk, label, parcel.get_status_display())
+
+
 def resident_context(
     user: User | None, *, viewer: User | None = None, limit: int = CONTEXT_LIMIT
 ) -> list[ContextRow]:
@@ -81,49 +101,60 @@ def resident_context(
     household = Household.objects.filter(user=user).first()
     rows: list[ContextRow] = []
     if household is not None:
-        for app in scoped(_applications(household))[:limit]:
-            rows.append(
-                ContextRow(
-                    SubjectKind.APPLICATION,
-                    app.pk,
-                    f"{app.reference or ''} {app.program}".strip(),
-                    app.get_status_display(),
-                )
-            )
-        for booking in scoped(_bookings(household))[:limit]:
-            start = timezone.localtime(booking.starts_at)
-            rows.append(
-                ContextRow(
-                    SubjectKind.BOOKING,
-                    booking.pk,
-                    f"{booking.room.space} · {booking.room} · {start:%Y-%m-%d %H:%M}",
-                    booking.get_status_display(),
-                )
-            )
-        for kit in scoped(_kit_requests(household))[:limit]:
-            rows.append(ContextRow(SubjectKind.KIT_REQUEST, kit.pk, str(kit), kit.get_status_display()))
-    for parcel in scoped(_parcels(user))[:limit]:
-        rows.append(
-            ContextRow(
-                SubjectKind.PARCEL,
-                parcel.pk,
-                f"{parcel.reference or ''} {parcel.compartment.site}".strip(),
-                parcel.get_status_display(),
-            )
-        )
+        rows += [_application_row(app) for app in scoped(_applications(household))[:limit]]
+        rows += [_booking_row(booking) for booking in scoped(_bookings(household))[:limit]]
+        rows += [_kit_row(kit) for kit in scoped(_kit_requests(household))[:limit]]
+    rows += [_parcel_row(parcel) for parcel in scoped(_parcels(user))[:limit]]
     return rows
 
 
-def subject_of(user: User, kind: str, pk: int) -> ContextRow | None:
-    """One of the resident's own records under way, or None (someone else's, or no longer under way)."""
-    for row in resident_context(user, limit=50):
-        if row.kind == kind and row.pk == pk:
-            return row
-    return None
+# A record id longer than this is no record of ours (and would overflow the database's integers).
+MAX_ID_DIGITS = 18
+
+
+def subject_of(user: User, kind: str, pk: int | None) -> ContextRow | None:
+    """One of the resident's own records of `kind` (any status: a decided application or a collected
+    parcel may well be what they ask about), or None: someone else's, unknown, or not a kind at all.
+    One query."""
+    if kind not in SubjectKind.values or not isinstance(pk, int) or not 0 < pk < 10**MAX_ID_DIGITS:
+        return None
+    if kind == SubjectKind.PARCEL:
+        parcel = Delivery.objects.filter(recipient=user, pk=pk).select_related("compartment__site").first()
+        return _parcel_row(parcel) if parcel else None
+    owned = {"household__user": user, "pk": pk}
+    if kind == SubjectKind.APPLICATION:
+        app = Application.objects.filter(**owned).select_related("program").first()
+        return _application_row(app) if app else None
+    if kind == SubjectKind.BOOKING:
+        booking = Booking.objects.filter(**owned).select_related("room__space").first()
+        return _booking_row(booking) if booking else None
+    kit = KitRequest.objects.filter(**owned).select_related("offer").first()
+    return _kit_row(kit) if kit else None
+
+
+def subject_from_param(user: User, raw: str | None) -> ContextRow | None:
+    """The record a "kind:id" parameter (e.g. ?about=booking:12) names, if it is the resident's own; any
+    other value — malformed, too long, someone else's — is None, without a word about why."""
+    kind, _sep, pk = (raw or "")[:64].partition(":")
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > MAX_ID_DIGITS:
+        return None
+    return subject_of(user, kind, int(pk))
 
 
 def inquiries_of(user: User) -> QuerySet[Inquiry]:
     return Inquiry.objects.filter(user=user, anonymized_at__isnull=True).order_by("-received_at")
+
+
+def threads_about(user: User, kind: str, ids) -> dict[int, list[Inquiry]]:
+    """The resident's own inquiries about records of `kind` with these ids, by record id, newest first:
+    the "your questions about this" links of the record pages. One query whatever the number of ids."""
+    wanted = [pk for pk in ids if isinstance(pk, int)]
+    found: dict[int, list[Inquiry]] = {}
+    if not wanted or kind not in SubjectKind.values or user is None or not user.is_authenticated:
+        return found
+    for inquiry in inquiries_of(user).filter(subject_kind=kind, subject_id__in=wanted):
+        found.setdefault(inquiry.subject_id, []).append(inquiry)
+    return found
 
 
 def queue_for(staff: User) -> QuerySet[Inquiry]:

@@ -25,7 +25,7 @@ from portal.timeutils import local_today
 from .figures import monthly_figures
 from .forms import ERROR_FIELDS, FollowUpForm, InquiryForm, RatingForm
 from .models import Inquiry
-from .selectors import inquiries_of, resident_context
+from .selectors import inquiries_of, resident_context, subject_from_param
 from .services import inquiry_follow_up, inquiry_rate, inquiry_submit
 
 PAGE_SIZE = 20
@@ -45,11 +45,17 @@ def _refuse(form, error: DomainError) -> None:
 
 @login_required
 def inquiry_form(request: HttpRequest) -> HttpResponse:
-    rows = resident_context(request.user)
-    initial = {}
-    if request.GET.get("about"):
-        initial["subject"] = request.GET["about"]
-    form = InquiryForm(request.POST if request.method == "POST" else None, context_rows=rows, initial=initial)
+    """The question form. ?about=<kind>:<id> (the "Ask about this" link of an application, booking, kit
+    request or parcel page) preselects that record if it is the resident's own; any other value is
+    ignored without a word, so the page says nothing about other people's records. On a POST the chosen
+    record is resolved the same way, so one no longer under way stays a valid choice."""
+    posted = request.method == "POST"
+    about = subject_from_param(
+        request.user, request.POST.get("subject") if posted else request.GET.get("about")
+    )
+    form = InquiryForm(
+        request.POST if posted else None, context_rows=resident_context(request.user), about=about
+    )
     if request.method == "POST" and form.is_valid():
         kind, pk = form.subject_parts()
         try:

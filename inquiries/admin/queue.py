@@ -276,7 +276,8 @@ class InquiryAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryAdmi
             "thread": inquiry.messages.select_related("staff").all(),
             "context_rows": resident_context(inquiry.user, viewer=request.user),
             "form": form,
-            "can_answer": inquiry.status == InquiryStatus.OPEN,
+            # An answered thread takes a further answer too; a closed one nothing.
+            "can_answer": inquiry.status in (InquiryStatus.OPEN, InquiryStatus.ANSWERED),
             "close_url": reverse("admin:inquiries_inquiry_close", args=[inquiry.pk]),
             "now": timezone.now(),
         }

@@ -103,12 +103,13 @@ class StaffInquiryViewSet(
     @extend_schema(
         summary="Answer",
         description="The answer goes back on the channel the inquiry came from (web: the resident's "
-        "channels; text message: a text to the number; email: an email).",
+        "channels; text message: a text to the number; email: an email). An answered thread takes a "
+        "further answer (it stays answered); a closed one none.",
         request=InquiryAnswerSerializer,
         responses={
             200: StaffInquiryDetailSerializer,
             400: error_response("body_required, body_identifier …"),
-            409: error_response("invalid_transition: not waiting for an answer."),
+            409: error_response("invalid_transition: the inquiry is closed."),
             **STAFF_REFUSALS,
         },
         tags=TAGS,

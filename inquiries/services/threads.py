@@ -314,9 +314,13 @@ def inquiry_answer(
     template_id: int | None = None,
     request: HttpRequest | None = None,
 ) -> InquiryMessage:
-    """Answer the open question; the answer goes back on the channel the inquiry came from."""
+    """Answer the open question; the answer goes back on the channel the inquiry came from. An answered
+    (not closed) thread takes a further answer — a correction, the news staff promised — sent the same
+    way and audited as "inquiries.inquiry.answered_again"; it stays answered and its first-answer figures
+    do not change."""
     inquiry = staff_inquiry(staff, inquiry_id)
-    inquiry_flow.check(inquiry, S.ANSWERED)
+    if inquiry.status != S.ANSWERED:
+        inquiry_flow.check(inquiry, S.ANSWERED)
     body = clean_body(body)
     template = None
     if template_id:
@@ -334,6 +338,13 @@ def inquiry_answer(
         template=template,
     )
     fields = {"last_answered_at": now}
+    if inquiry.status == S.ANSWERED:
+        inquiry.last_answered_at = now
+        inquiry._history_user = staff
+        inquiry.save(update_fields=["last_answered_at"])
+        inquiry_flow.record(inquiry, "inquiries.inquiry.answered_again", actor=staff, request=request)
+        _tell(inquiry, "inquiry.answered", {"answer": body})
+        return message
     if inquiry.first_answered_at is None:
         fields.update(
             first_answered_at=now,

@@ -25,6 +25,7 @@ from .ical import appointment_calendar
 from .models import Appointment, CheckIn, CounsellingService, Enrolment, EnrolmentStatus
 from .services.appointments import appointment_book, appointment_cancel, appointment_move, resident_can_change
 from .services.bans import active_ban, ban_message
+from .services.crisis import signals_crisis
 from .services.checkins import (
     ANSWERABLE,
     checkin_answer,
@@ -88,7 +89,15 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
             # The confirmation page itself shows the 24-hour lines when the intake signalled a crisis:
             # rendered now, not after a redirect the resident might not wait for.
             return render(request, "care/booked.html", {"appointment": appointment})
-    context = {"service": service, "form": form, "ban_notice": _ban_notice(request, service.district_id)}
+    context = {
+        "service": service,
+        "form": form,
+        "ban_notice": _ban_notice(request, service.district_id),
+        # Words of crisis in a form that could not be booked (a slot just taken, a field missing, a ban)
+        # still bring the 24-hour lines to the top of the page at once: safety never waits for a booking.
+        "crisis": request.method == "POST"
+        and signals_crisis(request.POST.get("topic", ""), request.POST.get("intake", "")),
+    }
     return render(request, "care/book.html", context)
 
 

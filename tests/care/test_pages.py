@@ -48,6 +48,20 @@ def test_booking_with_a_crisis_intake_shows_the_24_hour_lines(
     assert "죽고".encode() not in ics.content
 
 
+def test_crisis_words_in_a_form_that_could_not_be_booked_still_show_the_lines_at_once(
+    client, service, counsellor, gwanak_resident
+):
+    client.force_login(gwanak_resident)
+    form = {"slot": "nonsense", "topic": "", "urgency": "routine", "preferred_contact": "phone"}
+    failed = client.post(f"/care/services/{service.pk}/book/", {**form, "intake": "자해 충동이 있어요"})
+    body = failed.content.decode()
+    assert failed.status_code == 200 and not Appointment.objects.exists()
+    assert 'id="crisis-lines"' in body and "1577-0199" in body
+    assert "자해 충동이 있어요" in body  # and nothing typed is lost
+    ordinary = client.post(f"/care/services/{service.pk}/book/", {**form, "intake": "월세 계약서 확인"})
+    assert 'id="crisis-lines"' not in ordinary.content.decode()
+
+
 def test_a_bad_booking_keeps_what_was_typed(client, service, counsellor, gwanak_resident):
     client.force_login(gwanak_resident)
     response = client.post(

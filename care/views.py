@@ -25,7 +25,6 @@ from .ical import appointment_calendar
 from .models import Appointment, CheckIn, CounsellingService, Enrolment, EnrolmentStatus
 from .services.appointments import appointment_book, appointment_cancel, appointment_move, resident_can_change
 from .services.bans import active_ban, ban_message
-from .services.crisis import signals_crisis
 from .services.checkins import (
     ANSWERABLE,
     checkin_answer,
@@ -35,6 +34,7 @@ from .services.checkins import (
     enrolment_withdraw,
     token_checkin,
 )
+from .services.crisis import signals_crisis
 from .services.slots import free_slots
 
 SLOT_DAYS = 14

@@ -37,6 +37,7 @@ PERSONAL_DATA_READS: dict[str, Promise] = {
     "care.note.viewed": _("Notes of your counselling session"),
     "care.enrolment.viewed": _("Your wellbeing check-in enrolment"),
     "care.checkin_task.viewed": _("A follow-up of your wellbeing check-in"),
+    "care.ban.viewed": _("Your counselling booking ban"),
     "community.proposal.viewed": _("Your community proposal"),
 }
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.api.errors import ApiErrorDetailSerializer
 from portal.api.fields import LocalizedField, SupportedDateField, SupportedDateTimeField
 from portal.identifiers import refuse_identifiers
 from portal.masking import mask_name
@@ -178,16 +177,3 @@ class OutcomeSerializer(serializers.Serializer):
         if value not in TaskOutcome.values:
             raise serializers.ValidationError("Choose reached, no_answer, needs_visit or visited.")
         return value
-
-
-class BannedErrorDetailSerializer(ApiErrorDetailSerializer):
-    until = SupportedDateTimeField(
-        required=False,
-        help_text="With code banned: when the no-show ban ends (the message says the local date).",
-    )
-
-
-class BannedErrorSerializer(serializers.Serializer):
-    """The house error shape; code "banned" adds `until`."""
-
-    error = BannedErrorDetailSerializer()

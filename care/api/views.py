@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -36,7 +36,6 @@ from .serializers import (
     AppointmentCreateSerializer,
     AppointmentMoveSerializer,
     AppointmentSerializer,
-    BannedErrorSerializer,
     CheckInSerializer,
     EnrolmentSerializer,
     OutcomeSerializer,
@@ -128,13 +127,11 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         responses={
             201: AppointmentSerializer,
             400: error_response("Invalid input, or refused: no profile, mode …"),
-            403: OpenApiResponse(
-                response=BannedErrorSerializer,
-                description=(
-                    "Not logged in; or code banned: repeated no-shows ban booking counselling in the "
-                    "district for a while (message: why and until when, in the request's language; "
-                    "until: the ban's end)."
-                ),
+            # The house error shape (ApiError); with code banned it also carries `until`, the ban's end
+            # as an ISO date-time (an extra member, which the shape allows).
+            403: error_response(
+                "Not logged in; or code banned: repeated no-shows ban booking counselling in the district "
+                "for a while (message: why and until when, in the request's language; until: the ban's end)."
             ),
             404: error_response("No such service or counsellor."),
             409: error_response("The slot was taken meanwhile."),

@@ -135,11 +135,27 @@ def _proposal(call: Call, spec: dict, lead: User, members: list[User], *, submit
     return proposal
 
 
-def load_community(*, today: date) -> None:
+def load_community(*, today: date) -> list[dict[str, str]]:
+    """The calls, proposals and projects; returns the group's and the panel's accounts for printing."""
     district = District.objects.get(code=JUNGGU)
     staff = User.objects.get(email="caseworker.junggu@hana.demo")
     resident2 = User.objects.get(email="resident2@hana.demo")
     a, b, panel = _neighbours(today)
+    _load_calls(district, staff, resident2, a, b, panel, today)
+    from .loader import DEMO_PASSWORD  # the loader imports this module
+
+    roles = (
+        "resident, community-building group",
+        "resident, community-building group",
+        "resident, citizen panel",
+    )
+    return [
+        {"email": user.email, "password": DEMO_PASSWORD, "role": role, "district": str(district)}
+        for user, role in zip((a, b, panel), roles, strict=True)
+    ]
+
+
+def _load_calls(district, staff, resident2, a, b, panel, today: date) -> None:
     now = timezone.now()
 
     if not Call.objects.filter(district=district, title=CLOSED_TITLE).exists():

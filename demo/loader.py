@@ -141,7 +141,7 @@ def load_demo(*, today: date | None = None) -> list[dict[str, str]]:
     accounts += load_care(today=today)
     load_benefits(today=today)
     load_inquiries()
-    load_community(today=today)
+    accounts += load_community(today=today)
     # Officials, milestones, opening hours and more were written in bulk (no signals): the public pages
     # cached before this load must not outlive it.
     pagecache.bump()

@@ -1,7 +1,7 @@
 """The benefits services: every change to terms' awards, claims, payments, batches and re-verifications
 goes through here (transition tables, the budget lock, audit events, the resident's messages)."""
 
-from .accounts import BANKS, bank_account_save, benefits_erase_for_deleted_account
+from .accounts import BANKS, bank_account_save, benefits_data_for_export, benefits_erase_for_deleted_account
 from .base import BenefitsError, award_for
 from .budget import Execution, execution
 from .claims import cap_remaining, claim_approve, claim_limit, claim_reject, claim_submit
@@ -28,6 +28,7 @@ __all__ = [
     "bank_account_save",
     "batch_create",
     "batch_mark_paid",
+    "benefits_data_for_export",
     "benefits_erase_for_deleted_account",
     "cap_remaining",
     "claim_approve",

@@ -120,3 +120,61 @@ def benefits_erase_for_deleted_account(*, user: User, household: Household | Non
             data={"awards": awards.count()},
             request=request,
         )
+
+
+def benefits_data_for_export(*, household: Household | None) -> dict:
+    """The cash-benefits section of a resident's data download (PIPA art. 35): each award with its
+    claims, payments and re-verifications, and the bank account as shown everywhere else (masked: the
+    download is a file that may travel further than the resident intends)."""
+    if household is None:
+        return {}
+    account = BankAccount.objects.filter(household=household).first()
+    awards = (
+        Award.objects.filter(household=household)
+        .select_related("terms__program")
+        .prefetch_related("claims", "payments", "reverifications")
+        .order_by("started_on", "pk")
+    )
+    return {
+        "bank_account": account.masked if account else None,
+        "cash_benefits": [
+            {
+                "program": award.terms.program.title,
+                "status": award.status,
+                "started_on": award.started_on.isoformat(),
+                "stopped_on": award.stopped_on.isoformat() if award.stopped_on else None,
+                "claims": [
+                    {
+                        "period": c.period,
+                        "issuer": c.issuer,
+                        "receipt_number": c.receipt_number,
+                        "receipt_date": c.receipt_date.isoformat(),
+                        "receipt_amount": c.receipt_amount,
+                        "status": c.status,
+                        "approved_amount": c.approved_amount,
+                        "reason": c.decision_reason,
+                    }
+                    for c in sorted(award.claims.all(), key=lambda c: (c.submitted_at, c.pk))
+                ],
+                "payments": [
+                    {
+                        "period": p.period,
+                        "amount": p.amount,
+                        "due_on": p.due_on.isoformat(),
+                        "status": p.status,
+                    }
+                    for p in sorted(award.payments.all(), key=lambda p: (p.due_on, p.pk))
+                ],
+                "reverifications": [
+                    {
+                        "period": r.period,
+                        "status": r.status,
+                        "circumstances_changed": r.circumstances_changed,
+                        "changes": r.changes,
+                    }
+                    for r in sorted(award.reverifications.all(), key=lambda r: (r.requested_at, r.pk))
+                ],
+            }
+            for award in awards
+        ],
+    }

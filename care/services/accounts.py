@@ -55,3 +55,45 @@ def care_forget_deleted_account(
     Guardian.objects.filter(enrolment__in=enrolments).delete()
     # A no-show ban is about the person; with the account gone nobody can book under it.
     CounsellingBan.objects.filter(household=household).delete()
+
+
+def care_data_for_export(*, household: Household | None) -> dict:
+    """care's sections of a resident's data download (PIPA art. 35): their counselling appointments with
+    what they wrote, and their check-in enrolment with its guardians and recent check-ins. Session notes
+    are the counsellor's record, kept confidential, and are not part of it."""
+    if household is None:
+        return {}
+    appointments = [
+        {
+            "reference": a.reference,
+            "service": a.service.name,
+            "starts_at": a.starts_at.isoformat(),
+            "ends_at": a.ends_at.isoformat(),
+            "mode": a.mode,
+            "status": a.status,
+            "topic": a.topic,
+            "intake": a.intake,
+            "urgency": a.urgency,
+        }
+        for a in Appointment.objects.filter(household=household)
+        .select_related("service")
+        .order_by("starts_at")
+    ]
+    enrolment = Enrolment.objects.filter(household=household).first()
+    checkins = {}
+    if enrolment is not None:
+        checkins = {
+            "status": enrolment.status,
+            "consent_given_at": enrolment.consent_given_at.isoformat(),
+            "paused_from": enrolment.paused_from.isoformat() if enrolment.paused_from else None,
+            "paused_until": enrolment.paused_until.isoformat() if enrolment.paused_until else None,
+            "guardians": [
+                {"name": g.name, "relation": g.relation, "email": g.email, "phone": g.phone}
+                for g in Guardian.objects.filter(enrolment=enrolment).order_by("pk")
+            ],
+            "recent_checkins": [
+                {"scheduled_at": c.scheduled_at.isoformat(), "status": c.status}
+                for c in CheckIn.objects.filter(enrolment=enrolment).order_by("-scheduled_at")[:100]
+            ],
+        }
+    return {"counselling_appointments": appointments, "wellbeing_checkins": checkins}

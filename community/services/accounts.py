@@ -8,6 +8,7 @@ gave as an evaluator stay (the call's result rests on them) and name only the ac
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 
 from portal.audit import audit_log
@@ -36,3 +37,36 @@ def community_forget_account(*, user: User, request: HttpRequest | None = None) 
             request=request,
             data={"count": len(draft_ids)},
         )
+
+
+def community_data_for_export(*, user: User) -> dict:
+    """The community-building section of a resident's data download (PIPA art. 35): the proposals they
+    lead or were invited to, with their part in each (no other member's data)."""
+    memberships = {
+        m.proposal_id: m.status
+        for m in ProposalMember.objects.filter(user=user).only("proposal_id", "status")
+    }
+    proposals = (
+        Proposal.objects.filter(Q(lead=user) | Q(pk__in=list(memberships)))
+        .select_related("call")
+        .order_by("created_at", "pk")
+    )
+    return {
+        "community_proposals": [
+            {
+                "reference": p.reference,
+                "call": p.call.title,
+                "role": "lead" if p.lead_id == user.pk else "member",
+                "membership": memberships.get(p.pk),
+                "group_name": p.group_name,
+                "title": p.title,
+                "purpose": p.purpose,
+                "plan": p.plan,
+                "schedule": p.schedule,
+                "status": p.status,
+                "submitted_at": p.submitted_at.isoformat() if p.submitted_at else None,
+                "grant_amount": p.grant_amount,
+            }
+            for p in proposals
+        ]
+    }

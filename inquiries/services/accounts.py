@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -50,3 +50,37 @@ def inquiries_anonymize(*, pks: list[int], now) -> int:
     InquiryMessage.objects.filter(inquiry_id__in=pks).update(body="—")
     Inquiry.history.filter(id__in=pks).update(subject_label="")
     return done
+
+
+def inquiries_data_for_export(*, user: User) -> dict:
+    """The inquiries section of a resident's data download (PIPA art. 35): every thread they asked, with
+    each message (theirs and the district's answers) and their rating."""
+    threads = (
+        Inquiry.objects.filter(user=user)
+        .prefetch_related(Prefetch("messages", queryset=InquiryMessage.objects.order_by("created_at", "pk")))
+        .order_by("received_at", "pk")
+    )
+    return {
+        "inquiries": [
+            {
+                "reference": inquiry.reference,
+                "title": inquiry.title,
+                "about": inquiry.subject_label,
+                "channel": inquiry.channel,
+                "status": inquiry.status,
+                "received_at": inquiry.received_at.isoformat(),
+                "rating": inquiry.rating,
+                "rating_comment": inquiry.rating_comment,
+                "messages": [
+                    {
+                        "from": message.author,
+                        "channel": message.channel,
+                        "sent_at": message.created_at.isoformat(),
+                        "text": message.body,
+                    }
+                    for message in inquiry.messages.all()
+                ],
+            }
+            for inquiry in threads
+        ]
+    }

@@ -76,3 +76,16 @@ def test_deleting_the_account_leaves_nothing_of_the_person(
     allowance.refresh_from_db()
     assert allowance.status == AwardStatus.STOPPED
     assert set(Payment.objects.values_list("status", flat=True)) == {PaymentStatus.CANCELLED}
+
+
+def test_the_residents_data_download_holds_their_benefits_with_the_account_masked(award):
+    from households.services import account_data_export
+    from tests.benefits.conftest import claim_of, with_account
+
+    claim_of(with_account(award, number="110-123-456789"), number="R-77", amount=180_000)
+    data = account_data_export(user=award.household.user)
+    assert data["bank_account"] == "088 ****6789"
+    [benefit] = data["cash_benefits"]
+    assert benefit["program"] == "전세보증금 반환보증료 지원"
+    assert [(c["receipt_number"], c["receipt_amount"]) for c in benefit["claims"]] == [("R-77", 180_000)]
+    assert "456789" not in str(data)

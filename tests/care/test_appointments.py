@@ -151,3 +151,13 @@ def test_no_show_and_reminders(service, counsellor, gwanak_resident):
     )
     appointment_mark_attendance(actor=counsellor.user, appointment_id=appointment.pk, attended=False)
     assert Appointment.objects.get(pk=appointment.pk).status == AppointmentStatus.NO_SHOW
+
+
+def test_the_residents_data_download_holds_their_appointments(service, counsellor, gwanak_resident):
+    from households.services import account_data_export
+
+    _book(gwanak_resident, service, counsellor, _at(next_weekday(), "10:00"), intake="전세 계약이 걱정돼요")
+    data = account_data_export(user=gwanak_resident)
+    [row] = data["counselling_appointments"]
+    assert row["topic"] == "요즘 잠을 잘 못 자요" and row["intake"] == "전세 계약이 걱정돼요"
+    assert row["service"] == service.name and data["wellbeing_checkins"] == {}

@@ -39,3 +39,16 @@ def test_a_deleted_account_leaves_nothing_of_the_person(
     assert ConflictDeclaration.objects.get(evaluator=user).note == ""
     theirs.refresh_from_db()
     assert theirs.status == "eligible"  # the group's proposal goes on
+
+
+def test_the_residents_data_download_holds_the_proposals_they_lead_or_joined(call):
+    from households.services import account_data_export
+
+    user = HouseholdFactory(district=district(call.district.code)).user
+    draft(user, call, plan="골목 정원 가꾸기")
+    theirs = submitted(call)
+    ProposalMember.objects.create(proposal=theirs, user=user, status="confirmed")
+    rows = {row["role"]: row for row in account_data_export(user=user)["community_proposals"]}
+    assert set(rows) == {"lead", "member"}
+    assert rows["lead"]["plan"] == "골목 정원 가꾸기"  # the lead is also its first confirmed member
+    assert rows["member"]["reference"] == theirs.reference and rows["member"]["membership"] == "confirmed"

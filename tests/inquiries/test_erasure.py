@@ -48,3 +48,17 @@ def test_nothing_of_the_person_is_left_in_the_inquiry_tables(
     assert set(Inquiry.objects.values_list("status", flat=True)) == {InquiryStatus.CLOSED}
     assert Inquiry.objects.filter(anonymized_at__isnull=True).count() == 0
     assert Inquiry.objects.filter(rating=4).exists()
+
+
+def test_the_residents_data_download_holds_their_threads(caseworker_a, teams):
+    from households.services import account_data_export
+
+    user = UserFactory(email=EMAIL)
+    HouseholdFactory(user=user, name=NAME, phone=PHONE, district=district(GWANAK))
+    web = inquiry_submit(user=user, title="월세 지원 문의", body="신청 기간이 언제인가요?")
+    inquiry_answer(staff=caseworker_a, inquiry_id=web.pk, body="다음 달 1일부터입니다.")
+    inquiry_rate(user=user, inquiry_id=web.pk, rating=5, comment="빨라요")
+    [thread] = account_data_export(user=user)["inquiries"]
+    assert thread["title"] == "월세 지원 문의"
+    assert thread["rating"] == 5 and thread["rating_comment"] == "빨라요"
+    assert [m["text"] for m in thread["messages"]] == ["신청 기간이 언제인가요?", "다음 달 1일부터입니다."]

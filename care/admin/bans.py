@@ -15,15 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from portal.admin_tools import AccessLoggedAdminMixin, CappedCountPaginator
 from portal.errors import DomainError
 from portal.masking import mask_name
-from spaces.admin.common import BULK_LIMIT, local_moment
-from spaces.admin.suspensions import SuspensionStateFilter
+from spaces.admin.common import BULK_LIMIT
+from spaces.admin.suspensions import BanColumnsMixin, SuspensionStateFilter
 
 from ..models import CounsellingBan
 from ..services.bans import ban_lift
 
 
 @admin.register(CounsellingBan)
-class CounsellingBanAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+class CounsellingBanAdmin(BanColumnsMixin, AccessLoggedAdminMixin, admin.ModelAdmin):
+    change_url_name = "admin:care_counsellingban_change"
     list_display = ("household_masked", "district", "from_local", "until_local", "lifted", "reason")
     list_select_related = ("household", "district")
     ordering = ("-starts_at", "-pk")
@@ -74,34 +75,6 @@ class CounsellingBanAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def access_log_subject(self, obj: CounsellingBan):
-        return obj.household.user_id, obj.district
-
-    @admin.display(description=_("household"))
-    def household_masked(self, obj: CounsellingBan) -> str:
-        url = reverse("admin:care_counsellingban_change", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, mask_name(obj.household.name) or "—")
-
-    @admin.display(description=_("household"))
-    def household_name(self, obj: CounsellingBan) -> str:
-        return obj.household.name or "—"
-
-    @admin.display(description=_("from"), ordering="starts_at")
-    def from_local(self, obj: CounsellingBan) -> str:
-        return local_moment(obj.starts_at)
-
-    @admin.display(description=_("until"), ordering="ends_at")
-    def until_local(self, obj: CounsellingBan) -> str:
-        return local_moment(obj.ends_at)
-
-    @admin.display(description=_("lifted"), ordering="lifted_at")
-    def lifted(self, obj: CounsellingBan) -> str:
-        return local_moment(obj.lifted_at) if obj.lifted_at else gettext("No")
-
-    @admin.display(description=_("lifted by"))
-    def lifted_by_name(self, obj: CounsellingBan) -> str:
-        return str(obj.lifted_by) if obj.lifted_by_id else "—"
 
     @admin.display(description=_("appointments"))
     def appointments_link(self, obj: CounsellingBan) -> str:

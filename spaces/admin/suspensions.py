@@ -45,8 +45,45 @@ class SuspensionStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BanColumnsMixin:
+    """The columns a booking ban's admin shows (spaces' suspensions, care's counselling bans): the
+    household masked in lists and in full on its page, the ban's period in Seoul time, who lifted it.
+    `change_url_name` names the admin page the masked household links to."""
+
+    change_url_name = ""
+
+    def access_log_subject(self, obj):
+        return obj.household.user_id, obj.district
+
+    @admin.display(description=_("household"))
+    def household_masked(self, obj) -> str:
+        url = reverse(self.change_url_name, args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, mask_name(obj.household.name) or "—")
+
+    @admin.display(description=_("household"))
+    def household_name(self, obj) -> str:
+        return obj.household.name or "—"
+
+    @admin.display(description=_("from"), ordering="starts_at")
+    def from_local(self, obj) -> str:
+        return local_moment(obj.starts_at)
+
+    @admin.display(description=_("until"), ordering="ends_at")
+    def until_local(self, obj) -> str:
+        return local_moment(obj.ends_at)
+
+    @admin.display(description=_("lifted"), ordering="lifted_at")
+    def lifted(self, obj) -> str:
+        return local_moment(obj.lifted_at) if obj.lifted_at else gettext("No")
+
+    @admin.display(description=_("lifted by"))
+    def lifted_by_name(self, obj) -> str:
+        return str(obj.lifted_by) if obj.lifted_by_id else "—"
+
+
 @admin.register(Suspension)
-class SuspensionAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
+class SuspensionAdmin(BanColumnsMixin, AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
+    change_url_name = "admin:spaces_suspension_change"
     list_display = ("household_masked", "district", "from_local", "until_local", "lifted", "reason")
     list_select_related = ("household", "district")
     ordering = ("-starts_at", "-pk")
@@ -100,34 +137,6 @@ class SuspensionAdmin(AccessLoggedAdminMixin, ScopedHistoryMixin, SimpleHistoryA
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     access_log_action = "booking.suspension_viewed"
-
-    def access_log_subject(self, obj: Suspension):
-        return obj.household.user_id, obj.district
-
-    @admin.display(description=_("household"))
-    def household_masked(self, obj: Suspension) -> str:
-        url = reverse("admin:spaces_suspension_change", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, mask_name(obj.household.name) or "—")
-
-    @admin.display(description=_("household"))
-    def household_name(self, obj: Suspension) -> str:
-        return obj.household.name or "—"
-
-    @admin.display(description=_("from"), ordering="starts_at")
-    def from_local(self, obj: Suspension) -> str:
-        return local_moment(obj.starts_at)
-
-    @admin.display(description=_("until"), ordering="ends_at")
-    def until_local(self, obj: Suspension) -> str:
-        return local_moment(obj.ends_at)
-
-    @admin.display(description=_("lifted"), ordering="lifted_at")
-    def lifted(self, obj: Suspension) -> str:
-        return local_moment(obj.lifted_at) if obj.lifted_at else gettext("No")
-
-    @admin.display(description=_("lifted by"))
-    def lifted_by_name(self, obj: Suspension) -> str:
-        return str(obj.lifted_by) if obj.lifted_by_id else "—"
 
     @admin.display(description=_("bookings"))
     def bookings_link(self, obj: Suspension) -> str:
